@@ -1,0 +1,24 @@
+#pragma once
+// One function per `runner` subcommand; each returns the process exit code.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace runner::cli {
+
+struct GradeOptions {
+  std::filesystem::path zip;
+  std::filesystem::path pit_dir;
+  std::filesystem::path out_dir;  // empty: ./runner-out/<zip stem>
+  bool json = false;
+  std::optional<std::string> submission_id;
+};
+
+int grade_command(const GradeOptions& options);
+int check_config_command();
+int pit_check_command(const std::filesystem::path& pit_dir,
+                      const std::optional<std::filesystem::path>& solution);
+int serve_command();
+int not_yet_command(const std::string& name);
+
+}  // namespace runner::cli

@@ -1,0 +1,44 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/setup.hpp"
+#include "config/banner.hpp"
+#include "sandbox/select.hpp"
+
+namespace runner::cli {
+namespace {
+
+// The seed's banner. Returns false (after saying why) when the configuration cannot run.
+bool print_banner() {
+  std::cout << "🚀 Runner Service starting...\n";
+  auto settings = load_configuration(config::Purpose::Service);
+  if (!settings) return false;
+  std::cout << "✓ Configuration loaded successfully\n";
+  try {
+    const auto sandbox = sandbox::select_launcher(settings->sandbox);
+    drivers::Toolchain::discover(settings->jdk_version, share_dir());
+    std::cout << config::describe_settings(*settings, sandbox.description);
+  } catch (const std::exception& e) {
+    std::cerr << "✗ " << e.what() << "\n";
+    return false;
+  }
+  std::cout << "✓ Runner initialization complete\n";
+  return true;
+}
+
+}  // namespace
+
+int check_config_command() { return print_banner() ? 0 : 1; }
+
+int serve_command() {
+  if (!print_banner()) return 1;
+  std::cerr << "✗ the queue worker is not part of this build yet; use `runner grade`\n";
+  return 1;
+}
+
+int not_yet_command(const std::string& name) {
+  std::cerr << "✗ `runner " << name << "` is not part of this build yet\n";
+  return 1;
+}
+
+}  // namespace runner::cli

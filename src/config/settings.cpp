@@ -1,0 +1,207 @@
+#include "config/settings.hpp"
+
+#include <regex>
+
+#include "util/text.hpp"
+
+namespace runner::config {
+
+std::string to_string(BuildTool tool) {
+  switch (tool) {
+    case BuildTool::Maven: return "maven";
+    case BuildTool::Gradle: return "gradle";
+    case BuildTool::Javac: return "javac";
+  }
+  return "?";
+}
+
+std::string to_string(SandboxLevel level) {
+  switch (level) {
+    case SandboxLevel::Auto: return "auto";
+    case SandboxLevel::Full: return "full";
+    case SandboxLevel::Basic: return "basic";
+    case SandboxLevel::None: return "none";
+  }
+  return "?";
+}
+
+std::optional<BuildTool> parse_build_tool(const std::string& s) {
+  if (s == "maven") return BuildTool::Maven;
+  if (s == "gradle") return BuildTool::Gradle;
+  if (s == "javac") return BuildTool::Javac;
+  return std::nullopt;
+}
+
+namespace {
+
+// Reads variables from the environment, collecting every problem instead of stopping at one.
+class Reader {
+ public:
+  Reader(const Environment& env, Problems& problems) : env_(env), problems_(problems) {}
+
+  std::string text(const std::string& name) const {
+    auto it = env_.find(name);
+    return it == env_.end() ? std::string() : util::trim(it->second);
+  }
+
+  void required(const std::string& name, std::string& out) {
+    out = text(name);
+    if (out.empty()) problems_.missing.push_back(name);
+  }
+
+  template <typename Int>
+  void integer(const std::string& name, Int& out, long long min, long long max) {
+    const std::string raw = text(name);
+    if (raw.empty()) return;
+    if (auto v = util::parse_int(raw, min, max)) {
+      out = static_cast<Int>(*v);
+    } else {
+      invalid(name, "'" + raw + "' is not an integer in [" + std::to_string(min) + ", " +
+                        std::to_string(max) + "]");
+    }
+  }
+
+  void boolean(const std::string& name, bool& out) {
+    const std::string raw = text(name);
+    if (raw.empty()) return;
+    if (auto v = util::parse_bool(raw)) {
+      out = *v;
+    } else {
+      invalid(name, "'" + raw + "' is not true or false");
+    }
+  }
+
+  template <typename Enum>
+  void choice(const std::string& name, Enum& out,
+              const std::vector<std::pair<std::string, Enum>>& options) {
+    const std::string raw = text(name);
+    if (raw.empty()) return;
+    std::string names;
+    for (const auto& [label, value] : options) {
+      if (raw == label) {
+        out = value;
+        return;
+      }
+      names += (names.empty() ? "" : ", ") + label;
+    }
+    invalid(name, "'" + raw + "' is not one of " + names);
+  }
+
+  void invalid(const std::string& name, const std::string& reason) {
+    problems_.invalid.push_back(name + ": " + reason);
+  }
+
+ private:
+  const Environment& env_;
+  Problems& problems_;
+};
+
+void read_database(Reader& r, Settings& s, Purpose purpose, Problems& problems) {
+  s.database_url = r.text("DATABASE_URL");
+  if (!s.database_url.empty()) {
+    if (!std::regex_search(s.database_url, std::regex("^postgres(ql)?://"))) {
+      r.invalid("DATABASE_URL", "must start with postgres:// or postgresql://");
+    }
+    return;
+  }
+  DatabaseParts parts{r.text("DB_HOST"), r.text("DB_PORT"), r.text("DB_USERNAME"),
+                      r.text("DB_PASSWORD"), r.text("DB_NAME")};
+  const bool complete = !parts.host.empty() && !parts.port.empty() && !parts.username.empty() &&
+                        !parts.password.empty() && !parts.name.empty();
+  if (!complete) {
+    if (purpose == Purpose::Service) {
+      problems.missing.push_back(
+          "DATABASE_URL or (DB_HOST, DB_PORT, DB_USERNAME, DB_PASSWORD, DB_NAME)");
+    }
+    return;
+  }
+  if (!util::parse_int(parts.port, 1, 65535)) {
+    r.invalid("DB_PORT", "'" + parts.port + "' is not a port number");
+  }
+  s.database_parts = parts;
+  s.database_url = "postgresql://" + parts.username + ":" + parts.password + "@" + parts.host +
+                   ":" + parts.port + "/" + parts.name;
+}
+
+}  // namespace
+
+LoadResult load_settings(const Environment& env, Purpose purpose) {
+  LoadResult result;
+  Settings& s = result.settings;
+  Reader r(env, result.problems);
+
+  if (purpose == Purpose::Service) {
+    r.required("AWS_REGION", s.aws_region);
+    r.required("AWS_S3_BUCKET", s.s3_bucket);
+    r.required("AWS_SQS_QUEUE_URL", s.sqs_queue_url);
+  } else {
+    s.aws_region = r.text("AWS_REGION");
+    s.s3_bucket = r.text("AWS_S3_BUCKET");
+    s.sqs_queue_url = r.text("AWS_SQS_QUEUE_URL");
+  }
+  read_database(r, s, purpose, result.problems);
+
+  r.integer("RUNNER_POLL_INTERVAL_MS", s.poll_interval_ms, 0, 3600000);
+  s.poll_interval_ms = std::min(s.poll_interval_ms, 20000);  // SQS long polls last 20 s at most
+  r.integer("RUNNER_TIMEOUT_MS", s.timeout_ms, 1000, 86400000);
+  r.integer("RUNNER_MAX_LOG_BYTES", s.max_log_bytes, 1024, 1LL << 32);
+  r.integer("JDK_VERSION", s.jdk_version, 8, 99);
+  r.choice("BUILD_TOOL", s.build_tool,
+           {{"maven", BuildTool::Maven}, {"gradle", BuildTool::Gradle}, {"javac", BuildTool::Javac}});
+  if (auto dir = r.text("RUNNER_PITS_DIR"); !dir.empty()) s.pits_dir = dir;
+  s.work_dir = r.text("RUNNER_WORK_DIR");
+  if (s.work_dir.empty()) s.work_dir = std::filesystem::temp_directory_path();
+  r.integer("RUNNER_MEMORY_MB", s.memory_mb, 128, 1 << 20);
+  r.choice("RUNNER_SANDBOX", s.sandbox,
+           {{"auto", SandboxLevel::Auto},
+            {"full", SandboxLevel::Full},
+            {"basic", SandboxLevel::Basic},
+            {"none", SandboxLevel::None}});
+  r.integer("RUNNER_MAX_FILES", s.max_files, 1, 10000000);
+  r.integer("RUNNER_MAX_UNZIPPED_BYTES", s.max_unzipped_bytes, 1, 1LL << 40);
+  r.integer("RUNNER_MAX_ZIP_BYTES", s.max_zip_bytes, 1, 1LL << 40);
+
+  r.integer("RUNNER_CONCURRENCY", s.concurrency, 1, 256);
+  r.integer("RUNNER_MAX_ATTEMPTS", s.max_attempts, 1, 100);
+  r.integer("RUNNER_HTTP_PORT", s.http_port, 0, 65535);
+  if (auto prefix = r.text("RUNNER_RESULTS_PREFIX"); !prefix.empty()) s.results_prefix = prefix;
+  r.choice("RUNNER_LOG_FORMAT", s.log_format,
+           {{"text", LogFormat::Text}, {"json", LogFormat::Json}});
+  r.integer("RUNNER_SHUTDOWN_GRACE_MS", s.shutdown_grace_ms, 0, 3600000);
+
+  s.aws_endpoint_url = r.text("AWS_ENDPOINT_URL");
+  s.aws_endpoint_url_s3 = r.text("AWS_ENDPOINT_URL_S3");
+  s.aws_endpoint_url_sqs = r.text("AWS_ENDPOINT_URL_SQS");
+  r.boolean("AWS_S3_FORCE_PATH_STYLE", s.aws_s3_force_path_style);
+  r.integer("AWS_MAX_ATTEMPTS", s.aws_max_attempts, 1, 20);
+  return result;
+}
+
+std::string format_problems(const Problems& problems) {
+  std::string out = "✗ Configuration validation failed:\n";
+  if (!problems.missing.empty()) {
+    out += "Missing required environment variables:\n";
+    for (const auto& name : problems.missing) out += "  - " + name + "\n";
+  }
+  if (!problems.invalid.empty()) {
+    if (!problems.missing.empty()) out += "\n";
+    out += "Invalid environment variables:\n";
+    for (const auto& entry : problems.invalid) out += "  - " + entry + "\n";
+  }
+  out += "\nPlease check your .env file or environment configuration.\n";
+  return out;
+}
+
+std::string mask_database_url(const std::string& url) {
+  // URL form: scheme://user:password@host...
+  static const std::regex url_password(R"(^([a-z]+://[^:/@]*:)[^@]*@)");
+  if (std::regex_search(url, url_password)) {
+    return std::regex_replace(url, url_password, "$1****@",
+                              std::regex_constants::format_first_only);
+  }
+  // Keyword form: host=... password=secret ...
+  static const std::regex keyword_password(R"(password\s*=\s*('[^']*'|\S+))");
+  return std::regex_replace(url, keyword_password, "password=****");
+}
+
+}  // namespace runner::config

@@ -1,0 +1,84 @@
+#pragma once
+// Runner settings (SPEC §2): every variable, its default and its validation in one place.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/environment.hpp"
+
+namespace runner::config {
+
+enum class BuildTool { Maven, Gradle, Javac };
+enum class SandboxLevel { Auto, Full, Basic, None };
+enum class LogFormat { Text, Json };
+
+std::string to_string(BuildTool tool);
+std::string to_string(SandboxLevel level);
+std::optional<BuildTool> parse_build_tool(const std::string& s);
+
+struct DatabaseParts {
+  std::string host, port, username, password, name;
+};
+
+struct Settings {
+  // Cloud (required by `serve` and `check-config` only).
+  std::string aws_region;
+  std::string s3_bucket;
+  std::string sqs_queue_url;
+  std::string database_url;  // DATABASE_URL, or built from DB_* when only those are set
+  std::optional<DatabaseParts> database_parts;
+
+  // Grading.
+  int poll_interval_ms = 20000;
+  int timeout_ms = 120000;
+  std::int64_t max_log_bytes = 200000;
+  int jdk_version = 17;
+  BuildTool build_tool = BuildTool::Maven;
+  std::filesystem::path pits_dir = "./pits";
+  std::filesystem::path work_dir;  // default: the system temp dir
+  int memory_mb = 1024;
+  SandboxLevel sandbox = SandboxLevel::Auto;
+  std::int64_t max_files = 10000;
+  std::int64_t max_unzipped_bytes = 200LL * 1024 * 1024;
+  std::int64_t max_zip_bytes = 50LL * 1024 * 1024;
+
+  // Service.
+  int concurrency = 1;
+  int max_attempts = 3;
+  int http_port = 8080;
+  std::string results_prefix = "results/";
+  LogFormat log_format = LogFormat::Text;
+  int shutdown_grace_ms = 25000;
+
+  // Standard AWS variables, kept as given for the AWS client.
+  std::string aws_endpoint_url, aws_endpoint_url_s3, aws_endpoint_url_sqs;
+  bool aws_s3_force_path_style = false;
+  int aws_max_attempts = 3;
+};
+
+// What stops the runner from starting: listed exactly, never one at a time.
+struct Problems {
+  std::vector<std::string> missing;  // variable names (or alternatives)
+  std::vector<std::string> invalid;  // "NAME: reason"
+  bool empty() const { return missing.empty() && invalid.empty(); }
+};
+
+enum class Purpose { Grade, Service };
+
+struct LoadResult {
+  Settings settings;
+  Problems problems;
+};
+
+// Reads and validates `env`. For Purpose::Service the AWS and database variables are required.
+LoadResult load_settings(const Environment& env, Purpose purpose);
+
+// The fail-fast message of SPEC §2, ending with a newline.
+std::string format_problems(const Problems& problems);
+
+// "postgres://user:****@host:5432/db"; keyword form "password=****".
+std::string mask_database_url(const std::string& url);
+
+}  // namespace runner::config

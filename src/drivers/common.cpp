@@ -1,0 +1,122 @@
+#include <algorithm>
+#include <stdexcept>
+
+#include "drivers/driver.hpp"
+#include "drivers/step.hpp"
+#include "util/text.hpp"
+
+namespace runner::drivers {
+
+namespace fs = std::filesystem;
+
+const char* const kOutOfMemoryMarker = "java.lang.OutOfMemoryError";
+
+Toolchain Toolchain::discover(int jdk_version, const fs::path& share_dir) {
+  Toolchain tools;
+  tools.share_dir = share_dir;
+  const std::string prefix = "java-" + std::to_string(jdk_version) + "-openjdk";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/jvm", ec)) {
+    const std::string name = entry.path().filename();
+    if (name.starts_with(prefix) && fs::exists(entry.path() / "bin/javac")) {
+      tools.java_home = entry.path();
+      break;
+    }
+  }
+  if (tools.java_home.empty()) {
+    throw std::runtime_error("JDK " + std::to_string(jdk_version) + " not found (looked for " +
+                             "/usr/lib/jvm/" + prefix + "-*/bin/javac; see scripts/install.sh)");
+  }
+  return tools;
+}
+
+int heap_mb(int memory_mb) { return std::max(64, memory_mb * 3 / 8); }
+
+std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Toolchain& tools,
+                                         int memory_mb) {
+  const std::string java_home = tools.java_home.string();
+  return {
+      "PATH=" + java_home + "/bin:/usr/bin:/bin",
+      "HOME=" + dirs.home.string(),
+      "LANG=C.UTF-8",
+      "LC_ALL=C.UTF-8",
+      "TZ=UTC",
+      "TMPDIR=" + dirs.tmp.string(),
+      "JAVA_HOME=" + java_home,
+      "GRADLE_USER_HOME=" + (dirs.home / ".gradle").string(),
+      // Applies to every JVM of the job, forked test JVMs included: bounded heap, a clean exit
+      // on OutOfMemoryError (so it is recognised), temp files in the job's own folder.
+      "JAVA_TOOL_OPTIONS=-Xmx" + std::to_string(heap_mb(memory_mb)) +
+          "m -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=" + dirs.tmp.string(),
+  };
+}
+
+StepResult run_step(const DriverInput& in, const std::string& title,
+                    const std::vector<std::string>& argv, const fs::path& cwd,
+                    const std::vector<std::string>& testing_markers) {
+  StepResult step;
+  in.log.write("[runner] " + title + "\n");
+  exec::TextCapture capture;
+  std::vector<std::string> markers = testing_markers;
+  markers.push_back(kOutOfMemoryMarker);
+  exec::MarkerWatch watch(markers, [&](const std::string& marker) {
+    if (marker == kOutOfMemoryMarker) {
+      step.out_of_memory = true;
+    } else {
+      step.testing_seen = true;
+      if (in.on_stage) in.on_stage(Stage::Testing);
+    }
+  });
+  exec::Tee tee({&in.log, &capture, &watch});
+  exec::Command cmd{argv, cwd, job_environment(in.dirs, in.tools, in.pit.memory_mb)};
+  step.run = in.launcher.run(cmd, in.deadline, tee);
+  step.output = capture.text();
+  // The JVM's own exit code for -XX:+ExitOnOutOfMemoryError is 3.
+  if (step.run.exit_code == 3 && step.output.find(kOutOfMemoryMarker) != std::string::npos) {
+    step.out_of_memory = true;
+  }
+  if (step.run.timed_out) in.log.write("\n[runner] time limit reached: stopped\n");
+  return step;
+}
+
+std::vector<fs::path> junit_reports_in(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename();
+    if (entry.is_regular_file() && !entry.is_symlink() && name.starts_with("TEST-") &&
+        name.ends_with(".xml")) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string compiler_errors(const std::string& output, const fs::path& project,
+                            std::size_t max_bytes) {
+  // javac (and Gradle) print "File.java:12: error: message", then the source line and a caret;
+  // Maven prints "[ERROR] /path/File.java:[12,5] message".
+  std::string kept;
+  int context_left = 0;
+  const std::string prefix = project.string() + "/";
+  for (std::string line : util::split(output, '\n')) {
+    for (auto pos = line.find(prefix); pos != std::string::npos; pos = line.find(prefix)) {
+      line.erase(pos, prefix.size());  // paths relative to the project, as the student knows them
+    }
+    const bool javac_error = line.find(".java:") != std::string::npos &&
+                             line.find(": error:") != std::string::npos;
+    const bool maven_error = line.starts_with("[ERROR]") && line.find(".java:[") != std::string::npos;
+    if (javac_error || maven_error) {
+      kept += line + "\n";
+      context_left = javac_error ? 2 : 0;
+    } else if (context_left > 0) {
+      kept += line + "\n";
+      --context_left;
+    }
+  }
+  if (kept.empty()) kept = output;
+  return util::truncate_utf8(util::trim(kept), max_bytes);
+}
+
+}  // namespace runner::drivers

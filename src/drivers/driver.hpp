@@ -1,0 +1,66 @@
+#pragma once
+// A build driver turns a prepared project into test reports: javac, Maven or Gradle.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "exec/launcher.hpp"
+#include "grading/workspace.hpp"
+#include "pit/pit.hpp"
+
+namespace runner::drivers {
+
+// Where the tools a job builds with live; found once at start-up.
+struct Toolchain {
+  std::filesystem::path java_home;
+  std::filesystem::path share_dir;  // the runner's data: maven/settings.xml, gradle/init.gradle
+  std::filesystem::path console_launcher = "/usr/share/java/junit-platform-console-standalone.jar";
+  std::vector<std::filesystem::path> junit4_jars{"/usr/share/java/junit4.jar",
+                                                 "/usr/share/java/hamcrest-core.jar"};
+  std::filesystem::path maven_repo = "/usr/share/maven-repo";
+
+  // Finds JDK `jdk_version` under /usr/lib/jvm; throws with what was looked for.
+  static Toolchain discover(int jdk_version, const std::filesystem::path& share_dir);
+};
+
+enum class Stage { Building, Testing };
+
+struct DriverInput {
+  const pit::Pit& pit;
+  const grading::JobDirs& dirs;
+  const Toolchain& tools;
+  exec::Launcher& launcher;
+  exec::OutputSink& log;
+  exec::Clock::time_point deadline;
+  std::function<void(Stage)> on_stage;
+};
+
+struct DriverResult {
+  bool timed_out = false;
+  bool compile_failed = false;
+  std::string compiler_output;  // when compile_failed
+  bool tests_started = false;
+  bool out_of_memory = false;    // a JVM died of OutOfMemoryError
+  std::string tool_failure;      // the build tool failed before the tests, not the student's code
+  std::vector<std::filesystem::path> report_files;
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  virtual DriverResult run(const DriverInput& in) = 0;
+};
+
+std::unique_ptr<Driver> make_driver(config::BuildTool tool);
+
+// The job's whole environment, built from scratch: never the runner's own.
+std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Toolchain& tools,
+                                         int memory_mb);
+
+// JVM heap for each of a job's JVMs: a build tool and a forked test JVM may run at once.
+int heap_mb(int memory_mb);
+
+}  // namespace runner::drivers

@@ -1,0 +1,11 @@
+#pragma once
+#include "drivers/driver.hpp"
+
+namespace runner::drivers {
+
+class GradleDriver : public Driver {
+ public:
+  DriverResult run(const DriverInput& in) override;
+};
+
+}  // namespace runner::drivers

@@ -1,0 +1,95 @@
+// The `javac` driver: one javac run over main and test sources, then the JUnit Platform console
+// launcher on the PIT's test classes only, writing XML to the runner's own reports folder.
+#include "drivers/javac_driver.hpp"
+
+#include <fstream>
+
+#include "drivers/step.hpp"
+#include "util/text.hpp"
+
+namespace runner::drivers {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path> java_sources(const fs::path& dir) {
+  std::vector<fs::path> files;
+  if (!fs::is_directory(dir)) return files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".java") files.push_back(entry);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string join_paths(const std::vector<fs::path>& paths) {
+  std::string out;
+  for (const auto& p : paths) out += (out.empty() ? "" : ":") + p.string();
+  return out;
+}
+
+}  // namespace
+
+DriverResult JavacDriver::run(const DriverInput& in) {
+  DriverResult result;
+  const fs::path& project = in.dirs.project;
+  std::vector<fs::path> sources = java_sources(project / "src/main/java");
+  const auto tests = java_sources(project / "src/test/java");
+  sources.insert(sources.end(), tests.begin(), tests.end());
+
+  // The argument file lives outside the project, like everything else the runner writes.
+  const fs::path argfile = in.dirs.root / "javac-sources.txt";
+  {
+    std::ofstream out(argfile);
+    for (const auto& s : sources) out << '"' << s.string() << "\"\n";
+  }
+  std::vector<fs::path> test_libs{in.tools.console_launcher};
+  test_libs.insert(test_libs.end(), in.tools.junit4_jars.begin(), in.tools.junit4_jars.end());
+
+  if (in.on_stage) in.on_stage(Stage::Building);
+  // -proc:none: no annotation processor may run at compile time.
+  const StepResult compile =
+      run_step(in, "compiling with javac",
+               {"javac", "-d", in.dirs.classes.string(), "-encoding", "UTF-8", "-proc:none",
+                "-nowarn", "-Xmaxerrs", "50", "-cp", join_paths(test_libs), "@" + argfile.string()},
+               project);
+  result.timed_out = compile.run.timed_out;
+  result.out_of_memory = compile.out_of_memory;
+  if (result.timed_out || result.out_of_memory) return result;
+  if (!compile.run.ok()) {
+    result.compile_failed = true;
+    result.compiler_output = compiler_errors(compile.output, project);
+    return result;
+  }
+
+  std::vector<fs::path> class_path{in.dirs.classes};
+  for (const char* resources : {"src/main/resources", "src/test/resources"}) {
+    if (fs::is_directory(project / resources)) class_path.push_back(project / resources);
+  }
+  class_path.insert(class_path.end(), in.tools.junit4_jars.begin(), in.tools.junit4_jars.end());
+
+  std::vector<std::string> argv{"java",
+                                "-jar",
+                                in.tools.console_launcher.string(),
+                                "--disable-banner",
+                                "--disable-ansi-colors",
+                                "--details=tree",
+                                "--class-path",
+                                join_paths(class_path),
+                                "--reports-dir",
+                                in.dirs.reports.string()};
+  for (const auto& cls : in.pit.test_classes) {
+    argv.push_back("--select-class");
+    argv.push_back(cls);
+  }
+  if (in.on_stage) in.on_stage(Stage::Testing);
+  result.tests_started = true;
+  const StepResult test = run_step(in, "running tests with the JUnit Platform", argv, project);
+  result.timed_out = test.run.timed_out;
+  result.out_of_memory = test.out_of_memory;
+  result.report_files = junit_reports_in(in.dirs.reports);
+  return result;
+}
+
+}  // namespace runner::drivers

@@ -1,0 +1,30 @@
+#pragma once
+// Running one command of a build: output to the job log, watched for the markers that matter.
+#include <string>
+#include <vector>
+
+#include "drivers/driver.hpp"
+
+namespace runner::drivers {
+
+struct StepResult {
+  exec::RunResult run;
+  std::string output;        // this step's own output (bounded), e.g. compiler errors
+  bool out_of_memory = false;
+  bool testing_seen = false;  // one of the `testing_markers` appeared
+};
+
+// Runs `argv` in `cwd` with the job environment. `testing_markers` are output lines that show the
+// tests have started (e.g. Maven's "T E S T S"); seeing one calls in.on_stage(Stage::Testing).
+StepResult run_step(const DriverInput& in, const std::string& title,
+                    const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                    const std::vector<std::string>& testing_markers = {});
+
+// TEST-*.xml files directly in `dir`, sorted by name.
+std::vector<std::filesystem::path> junit_reports_in(const std::filesystem::path& dir);
+
+// The compiler diagnostics in `output` (paths made relative to `project`), up to `max_bytes`.
+std::string compiler_errors(const std::string& output, const std::filesystem::path& project,
+                            std::size_t max_bytes = 20000);
+
+}  // namespace runner::drivers

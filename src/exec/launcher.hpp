@@ -1,0 +1,50 @@
+#pragma once
+// The process-launch seam: every build and test command of a job goes through a Launcher.
+// Today's implementation runs a plain child process; the sandbox plugs in here as another one.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/output.hpp"
+
+namespace runner::exec {
+
+using Clock = std::chrono::steady_clock;
+
+struct Command {
+  std::vector<std::string> argv;  // argv[0] is looked up in the job's PATH
+  std::filesystem::path cwd;
+  std::vector<std::string> env;  // the job's whole environment, KEY=VALUE
+};
+
+struct RunResult {
+  int exit_code = -1;  // when the process exited
+  int signal = 0;      // when a signal ended it
+  bool timed_out = false;
+  double seconds = 0;
+  bool ok() const { return !timed_out && signal == 0 && exit_code == 0; }
+};
+
+// The program could not be started at all (missing tool, bad cwd): the runner's fault.
+class LaunchError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Launcher {
+ public:
+  virtual ~Launcher() = default;
+  // Runs `cmd` to completion or until `deadline`, sending stdout and stderr, interleaved in
+  // order, to `out`. When it returns, every process the command started is gone.
+  virtual RunResult run(const Command& cmd, Clock::time_point deadline, OutputSink& out) = 0;
+  virtual std::string level() const = 0;
+  virtual std::vector<std::string> features() const = 0;
+};
+
+// No isolation (sandbox level `none`): a child in its own process group, a minimal environment,
+// the timeout and the cleanup of every descendant, including those that left the group.
+std::unique_ptr<Launcher> make_plain_launcher();
+
+}  // namespace runner::exec

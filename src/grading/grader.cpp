@@ -1,0 +1,103 @@
+#include "grading/grader.hpp"
+
+#include <fmt/format.h>
+
+#include "report/junit_xml.hpp"
+#include "report/scoring.hpp"
+#include "util/fs.hpp"
+
+namespace runner::grading {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string tests_summary(const report::Score& score) {
+  std::string text = fmt::format("{} of {} tests passed", score.passed, score.tests.size());
+  if (score.did_not_run > 0) text += fmt::format(" ({} did not run)", score.did_not_run);
+  return text;
+}
+
+// Decides the status from what the driver saw; scores are kept only where SPEC §5 says so.
+void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pit) {
+  if (built.timed_out) {
+    v.status = Status::Timeout;
+    v.output = fmt::format("time limit of {} s exceeded; {}", pit.timeout_ms / 1000.0,
+                           tests_summary(v.score));
+  } else if (built.out_of_memory) {
+    v.status = Status::MemoryLimit;
+    v.output = fmt::format("memory limit exceeded (OutOfMemoryError, {} MB job); {}",
+                           pit.memory_mb, tests_summary(v.score));
+  } else if (built.compile_failed) {
+    v.status = Status::BuildFailed;
+    v.output = built.compiler_output;
+    report::zero_all(v.score);
+  } else if (!built.tool_failure.empty()) {
+    v.status = Status::Error;
+    v.output = built.tool_failure;
+    report::zero_all(v.score);
+  } else {
+    v.status = Status::Completed;
+    v.output = tests_summary(v.score);
+  }
+}
+
+}  // namespace
+
+Verdict grade(const GradeRequest& request, const GradeContext& context) {
+  const auto clock_start = exec::Clock::now();
+  Verdict v;
+  v.submission_id = request.submission_id;
+  v.pit_id = request.pit.id;
+  v.started_at = std::chrono::system_clock::now();
+  v.sandbox_level = context.launcher.level();
+  v.sandbox_features = context.launcher.features();
+  auto progress = [&](Progress p) {
+    if (context.on_progress) context.on_progress(p);
+  };
+
+  fs::create_directories(request.out_dir);
+  exec::LogFile log(request.out_dir / "log.txt", context.max_log_bytes);
+  std::optional<JobDirs> dirs;
+  try {
+    progress(Progress::Preparing);
+    dirs = JobDirs::create(context.work_dir);
+    // The clock starts with the build: extraction is bounded by the archive limits instead.
+    const auto deadline = exec::Clock::now() + std::chrono::milliseconds(request.pit.timeout_ms);
+    prepare_project(request.zip, request.pit, context.limits, *dirs);
+
+    auto driver = drivers::make_driver(request.pit.build);
+    drivers::DriverInput input{request.pit, *dirs, context.tools, context.launcher, log, deadline,
+                               [&](drivers::Stage s) {
+                                 progress(s == drivers::Stage::Building ? Progress::Building
+                                                                        : Progress::Testing);
+                               }};
+    const drivers::DriverResult built = driver->run(input);
+    progress(Progress::Scoring);
+
+    std::vector<std::string> problems;
+    const auto reported = report::parse_report_files(built.report_files, problems);
+    for (const auto& p : problems) log.write("[runner] unreadable report " + p + "\n");
+    v.score = report::score_tests(reported, request.pit);
+    conclude(v, built, request.pit);
+  } catch (const archive::InvalidArchive& e) {
+    v.status = Status::InvalidSubmission;
+    v.output = e.what();
+    v.score = report::score_tests({}, request.pit);
+    report::zero_all(v.score);
+    log.write(std::string("[runner] invalid submission: ") + e.what() + "\n");
+  } catch (const std::exception& e) {
+    v.status = Status::Error;
+    v.output = std::string("runner error: ") + e.what();
+    v.score = report::score_tests({}, request.pit);
+    report::zero_all(v.score);
+    log.write("[runner] " + v.output + "\n");
+  }
+  if (dirs) util::remove_tree_quietly(dirs->root);
+  log.finish();
+  v.finished_at = std::chrono::system_clock::now();
+  v.execution_time = std::chrono::duration<double>(exec::Clock::now() - clock_start).count();
+  util::write_file(request.out_dir / "feedback.json", to_json(v).dump(2) + "\n");
+  return v;
+}
+
+}  // namespace runner::grading

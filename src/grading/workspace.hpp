@@ -1,0 +1,33 @@
+#pragma once
+// A job's private directories, and turning a submission ZIP plus a PIT into a project to build.
+#include <filesystem>
+
+#include "archive/extract.hpp"
+#include "pit/pit.hpp"
+
+namespace runner::grading {
+
+// Everything a job touches lives under `root`, created fresh and removed afterwards. The build
+// runs in `project`; the other folders are the runner's and the submission cannot pre-fill them.
+struct JobDirs {
+  std::filesystem::path root;
+  std::filesystem::path project;  // student files + the PIT overlay
+  std::filesystem::path reports;  // JUnit XML written by this run
+  std::filesystem::path classes;  // compiler output (javac driver)
+  std::filesystem::path home;     // HOME of the job
+  std::filesystem::path tmp;      // TMPDIR / java.io.tmpdir of the job
+
+  static JobDirs create(const std::filesystem::path& work_dir);
+};
+
+// Extracts the submission, removes what the PIT protects and what could change how the tests run,
+// checks the PIT's required files, then copies the overlay over it. Throws
+// archive::InvalidArchive with the reason when the submission is unacceptable.
+void prepare_project(const std::filesystem::path& zip, const pit::Pit& pit,
+                     const archive::Limits& limits, const JobDirs& dirs);
+
+// The paths (relative, '/'-separated) of files a submission may never provide, whatever the PIT:
+// build files and test-framework configuration. Exposed for tests.
+bool is_reserved_path(const std::string& relative);
+
+}  // namespace runner::grading

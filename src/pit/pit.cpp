@@ -1,0 +1,263 @@
+#include "pit/pit.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include "util/fs.hpp"
+#include "util/text.hpp"
+
+namespace runner::pit {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads typed values from pit.yaml, turning every problem into a PitError that names the key.
+class Fields {
+ public:
+  Fields(const YAML::Node& root, std::string file) : root_(root), file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                         const std::string& reason) const {
+    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    throw PitError(file_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + key + ": " +
+                   reason);
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& reason) const {
+    fail(root_[key], key, reason);
+  }
+
+  bool has(const std::string& key) const { return root_[key].IsDefined() && !root_[key].IsNull(); }
+
+  std::string scalar(const std::string& key) const {
+    const YAML::Node node = root_[key];
+    if (!node.IsScalar()) fail(node, key, "expected a text value");
+    return node.Scalar();
+  }
+
+  long long integer(const std::string& key, long long min, long long max) const {
+    const std::string raw = scalar(key);
+    auto value = util::parse_int(raw, min, max);
+    if (!value) {
+      fail(key, "expected an integer between " + std::to_string(min) + " and " +
+                    std::to_string(max) + ", got '" + raw + "'");
+    }
+    return *value;
+  }
+
+  double number(const YAML::Node& node, const std::string& key, double min) const {
+    if (!node.IsScalar()) fail(node, key, "expected a number");
+    double value = 0;
+    try {
+      value = node.as<double>();
+    } catch (const YAML::Exception&) {
+      fail(node, key, "expected a number, got '" + node.Scalar() + "'");
+    }
+    if (!std::isfinite(value) || value < min) {
+      fail(node, key, fmt::format("must be a number >= {}", min));
+    }
+    return value;
+  }
+
+  bool boolean(const std::string& key) const {
+    const std::string raw = scalar(key);
+    if (raw == "true") return true;
+    if (raw == "false") return false;
+    fail(key, "expected true or false, got '" + raw + "'");
+  }
+
+  std::vector<std::string> strings(const std::string& key) const {
+    const YAML::Node node = root_[key];
+    if (!node.IsSequence()) fail(node, key, "expected a list of strings");
+    std::vector<std::string> out;
+    for (const auto& item : node) {
+      if (!item.IsScalar() || item.Scalar().empty()) fail(item, key, "expected non-empty strings");
+      out.push_back(item.Scalar());
+    }
+    return out;
+  }
+
+  const YAML::Node& root() const { return root_; }
+
+ private:
+  YAML::Node root_;
+  std::string file_;
+};
+
+const std::set<std::string> kKnownKeys{
+    "id",        "title",    "language", "build",   "timeout_ms",     "memory_mb", "max_score",
+    "expected_tests", "overlay", "protected", "required", "weights", "default_weight", "network"};
+
+bool is_relative_inside(const std::string& path) {
+  if (path.empty() || path.front() == '/') return false;
+  for (const auto& part : util::split(path, '/')) {
+    if (part == "..") return false;
+  }
+  return true;
+}
+
+std::vector<std::string> discover_test_classes(const fs::path& overlay) {
+  std::vector<std::string> classes;
+  const fs::path root = overlay / "src/test/java";
+  if (!fs::is_directory(root)) return classes;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".java") continue;
+    std::string name = fs::relative(entry.path(), root).replace_extension().generic_string();
+    std::replace(name.begin(), name.end(), '/', '.');
+    classes.push_back(name);
+  }
+  std::sort(classes.begin(), classes.end());
+  return classes;
+}
+
+// A light scan of the test sources for @Test methods (JUnit 4 and 5).
+std::vector<std::string> discover_test_methods(const fs::path& overlay,
+                                               const std::vector<std::string>& classes) {
+  static const std::regex test_method(
+      R"(@(?:org\.junit\.(?:jupiter\.api\.)?)?Test\b(?:\s*\([^)]*\))?\s*)"
+      R"((?:@[\w.]+(?:\([^)]*\))?\s*)*(?:(?:public|protected|private|static|final)\s+)*)"
+      R"(void\s+(\w+)\s*\()");
+  std::vector<std::string> methods;
+  for (const auto& cls : classes) {
+    std::string rel = cls;
+    std::replace(rel.begin(), rel.end(), '.', '/');
+    const std::string source = util::read_file(overlay / "src/test/java" / (rel + ".java"));
+    for (auto it = std::sregex_iterator(source.begin(), source.end(), test_method);
+         it != std::sregex_iterator(); ++it) {
+      methods.push_back(cls + "#" + (*it)[1].str());
+    }
+  }
+  return methods;
+}
+
+void read_weights(const Fields& f, Pit& pit) {
+  const YAML::Node node = f.root()["weights"];
+  if (!node.IsMap()) f.fail(node, "weights", "expected a map of selector: weight");
+  static const std::regex selector(
+      R"(^([A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*)(#([A-Za-z_$][\w$]*))?$)");
+  for (const auto& item : node) {
+    const std::string key = item.first.Scalar();
+    std::smatch m;
+    if (!std::regex_match(key, m, selector)) {
+      f.fail(item.first, "weights", "'" + key + "' is not Class or Class#method");
+    }
+    WeightRule rule{m[1].str(), m[4].str(), f.number(item.second, "weights." + key, 0)};
+    const bool known = std::any_of(pit.test_classes.begin(), pit.test_classes.end(),
+                                   [&](const auto& c) { return class_matches(rule.class_name, c); });
+    if (!known) {
+      f.fail(item.first, "weights",
+             "'" + key + "' names no test class of the overlay (src/test/java)");
+    }
+    pit.weights.push_back(rule);
+  }
+}
+
+}  // namespace
+
+bool class_matches(const std::string& selector, const std::string& fqcn) {
+  if (selector == fqcn) return true;
+  return selector.find('.') == std::string::npos && fqcn.ends_with("." + selector);
+}
+
+double weight_of(const Pit& pit, const std::string& class_name, const std::string& method) {
+  const WeightRule* best = nullptr;
+  for (const auto& rule : pit.weights) {
+    if (!class_matches(rule.class_name, class_name)) continue;
+    if (!rule.method.empty() && rule.method != method) continue;
+    if (best == nullptr || (best->method.empty() && !rule.method.empty())) best = &rule;
+  }
+  return best != nullptr ? best->weight : pit.default_weight;
+}
+
+Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
+  const fs::path file = dir / "pit.yaml";
+  const std::string file_name = file.string();
+  if (!fs::is_regular_file(file)) throw PitError(file_name + ": not found");
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file_name);
+  } catch (const YAML::Exception& e) {
+    throw PitError(file_name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw PitError(file_name + ": expected a map of settings");
+  Fields f(root, file_name);
+  for (const auto& item : root) {
+    if (!kKnownKeys.count(item.first.Scalar())) {
+      f.fail(item.first, item.first.Scalar(), "unknown key");
+    }
+  }
+
+  Pit pit;
+  pit.dir = dir;
+  if (!f.has("id")) f.fail("id", "required");
+  pit.id = f.scalar("id");
+  if (!std::regex_match(pit.id, std::regex("[a-z0-9][a-z0-9_-]*"))) {
+    f.fail("id", "'" + pit.id + "' must match [a-z0-9][a-z0-9_-]*");
+  }
+  fs::path normal = fs::absolute(dir).lexically_normal();
+  if (normal.filename().empty()) normal = normal.parent_path();  // "pits/calculator/"
+  const std::string folder_name = normal.filename().string();
+  if (pit.id != folder_name) {
+    f.fail("id", "'" + pit.id + "' must equal the folder name '" + folder_name + "'");
+  }
+  if (f.has("title")) pit.title = f.scalar("title");
+  if (f.has("language") && f.scalar("language") != "java") {
+    f.fail("language", "'" + f.scalar("language") + "' is not supported (java)");
+  }
+  pit.build = defaults.build;
+  if (f.has("build")) {
+    auto tool = config::parse_build_tool(f.scalar("build"));
+    if (!tool) f.fail("build", "'" + f.scalar("build") + "' is not one of maven, gradle, javac");
+    pit.build = *tool;
+  }
+  pit.timeout_ms = defaults.timeout_ms;
+  if (f.has("timeout_ms")) pit.timeout_ms = static_cast<int>(f.integer("timeout_ms", 1000, 86400000));
+  pit.memory_mb = defaults.memory_mb;
+  if (f.has("memory_mb")) pit.memory_mb = static_cast<int>(f.integer("memory_mb", 128, 1 << 20));
+  if (f.has("max_score")) {
+    pit.max_score = f.number(root["max_score"], "max_score", 0);
+    if (*pit.max_score <= 0) f.fail("max_score", "must be greater than 0");
+  }
+  if (f.has("expected_tests")) {
+    pit.expected_tests = static_cast<int>(f.integer("expected_tests", 1, 100000));
+  }
+  const std::string overlay = f.has("overlay") ? f.scalar("overlay") : "overlay";
+  if (!is_relative_inside(overlay)) f.fail("overlay", "must be a folder inside the PIT");
+  pit.overlay_dir = dir / overlay;
+  if (!fs::is_directory(pit.overlay_dir)) {
+    f.fail("overlay", "folder '" + pit.overlay_dir.string() + "' does not exist");
+  }
+  if (f.has("protected")) pit.protected_globs = f.strings("protected");
+  if (f.has("required")) {
+    pit.required = f.strings("required");
+    for (const auto& path : pit.required) {
+      if (!is_relative_inside(path)) f.fail("required", "'" + path + "' must be a relative path");
+    }
+  }
+  if (f.has("default_weight")) {
+    pit.default_weight = f.number(root["default_weight"], "default_weight", 0);
+  }
+  if (f.has("network")) pit.network = f.boolean("network");
+
+  pit.test_classes = discover_test_classes(pit.overlay_dir);
+  if (pit.test_classes.empty()) {
+    f.fail("overlay", "provides no test classes under " + overlay + "/src/test/java");
+  }
+  pit.known_tests = discover_test_methods(pit.overlay_dir, pit.test_classes);
+  if (f.has("weights")) read_weights(f, pit);
+
+  // The submission's build files are never used: the PIT must bring its own.
+  if (pit.build == config::BuildTool::Maven && !fs::exists(pit.overlay_dir / "pom.xml")) {
+    f.fail("build", "maven needs " + overlay + "/pom.xml in the PIT");
+  }
+  if (pit.build == config::BuildTool::Gradle && !fs::exists(pit.overlay_dir / "build.gradle")) {
+    f.fail("build", "gradle needs " + overlay + "/build.gradle in the PIT");
+  }
+  return pit;
+}
+
+}  // namespace runner::pit

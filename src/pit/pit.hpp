@@ -1,0 +1,66 @@
+#pragma once
+// A PIT: one assignment's configuration, hidden tests and build files (SPEC §3).
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+
+namespace runner::pit {
+
+// A problem with a PIT; what() names the file and the key ("pits/x/pit.yaml:7: timeout_ms: ...").
+class PitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// `Class` or `Class#method`; Class is a simple or fully qualified name.
+struct WeightRule {
+  std::string class_name;
+  std::string method;  // empty: every test of the class
+  double weight = 1;
+};
+
+struct Pit {
+  std::string id;
+  std::string title;
+  config::BuildTool build = config::BuildTool::Maven;
+  int timeout_ms = 120000;
+  int memory_mb = 1024;
+  std::optional<double> max_score;
+  std::optional<int> expected_tests;
+  std::filesystem::path dir;
+  std::filesystem::path overlay_dir;
+  std::vector<std::string> protected_globs{"src/test/**"};
+  std::vector<std::string> required;
+  std::vector<WeightRule> weights;
+  double default_weight = 1;
+  bool network = false;
+
+  // Fully qualified names of the test classes the overlay provides (from src/test/java).
+  // Only their tests are scored.
+  std::vector<std::string> test_classes;
+  // "fqcn#method" of the @Test methods found in those sources; used only to name tests that
+  // never reported (e.g. after System.exit), never to decide what ran.
+  std::vector<std::string> known_tests;
+};
+
+// What the PIT inherits when it does not say.
+struct PitDefaults {
+  config::BuildTool build = config::BuildTool::Maven;
+  int timeout_ms = 120000;
+  int memory_mb = 1024;
+};
+
+// Loads and validates `<dir>/pit.yaml`. Throws PitError with every message naming file and key.
+Pit load_pit(const std::filesystem::path& dir, const PitDefaults& defaults);
+
+// The weight of one test (class FQCN + method), by the most specific matching rule.
+double weight_of(const Pit& pit, const std::string& class_name, const std::string& method);
+
+// True when `selector` (simple or fully qualified) names the class `fqcn`.
+bool class_matches(const std::string& selector, const std::string& fqcn);
+
+}  // namespace runner::pit

@@ -1,0 +1,33 @@
+#pragma once
+// Reading JUnit XML reports: surefire's per-class files, the console launcher's per-engine files
+// and Gradle's per-class files all share the <testsuite>/<testcase> shape.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace runner::report {
+
+enum class TestStatus { Passed, Failed, Skipped };
+
+std::string to_string(TestStatus status);
+
+struct TestCase {
+  std::string class_name;  // fully qualified, as in the report's classname attribute
+  std::string method;      // "adds", or "adds[2]" for a repeated/parameterized invocation
+  TestStatus status = TestStatus::Passed;
+  std::string message;     // failure or error text (type: message), empty when passed
+  double seconds = 0;
+};
+
+// Parses one report's text; throws std::runtime_error when it is not JUnit XML.
+std::vector<TestCase> parse_junit_xml(const std::string& xml);
+
+// Parses the files, skipping (and describing in `problems`) any that cannot be read,
+// such as a report a killed JVM left half-written.
+std::vector<TestCase> parse_report_files(const std::vector<std::filesystem::path>& files,
+                                         std::vector<std::string>& problems);
+
+// "adds()" -> "adds"; "adds(int, int)[2]" -> "adds[2]"; "adds" -> "adds".
+std::string method_from_report_name(const std::string& name);
+
+}  // namespace runner::report

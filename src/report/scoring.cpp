@@ -1,0 +1,117 @@
+#include "report/scoring.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace runner::report {
+namespace {
+
+std::string simple_name(const std::string& fqcn) {
+  const auto dot = fqcn.rfind('.');
+  return dot == std::string::npos ? fqcn : fqcn.substr(dot + 1);
+}
+
+// The PIT test class a report's classname belongs to ("a.B$Nested" belongs to "a.B"), or "".
+std::string owning_class(const pit::Pit& pit, const std::string& class_name) {
+  for (const auto& cls : pit.test_classes) {
+    if (class_name == cls || class_name.starts_with(cls + "$")) return cls;
+  }
+  return {};
+}
+
+// "adds[2]" -> "adds": weights name methods, not invocations.
+std::string base_method(const std::string& method) { return method.substr(0, method.find('[')); }
+
+struct Candidate {
+  std::string owner;  // the PIT class
+  TestCase test;
+  bool did_not_run = false;
+};
+
+void add_missing(std::vector<Candidate>& tests, const std::string& owner, const std::string& method) {
+  const bool present = std::any_of(tests.begin(), tests.end(), [&](const Candidate& c) {
+    return c.owner == owner && base_method(c.test.method) == method;
+  });
+  if (present) return;
+  TestCase missing{owner, method, TestStatus::Failed, "did not run", 0};
+  tests.push_back({owner, missing, true});
+}
+
+}  // namespace
+
+double round2(double value) { return std::round(value * 100.0) / 100.0; }
+
+Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit) {
+  std::vector<Candidate> tests;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& test : reported) {
+    const std::string owner = owning_class(pit, test.class_name);
+    if (owner.empty()) continue;  // not one of the PIT's tests: the student's own, ignored
+    if (!seen.insert({test.class_name, test.method}).second) continue;
+    tests.push_back({owner, test, false});
+  }
+
+  // Tests named in weights must appear.
+  for (const auto& rule : pit.weights) {
+    if (rule.method.empty()) continue;
+    for (const auto& cls : pit.test_classes) {
+      if (pit::class_matches(rule.class_name, cls)) add_missing(tests, cls, rule.method);
+    }
+  }
+  // Up to expected_tests, name the missing ones from the PIT's sources, then generically.
+  const auto expected = static_cast<std::size_t>(pit.expected_tests.value_or(0));
+  for (const auto& known : pit.known_tests) {
+    if (tests.size() >= expected) break;
+    const auto hash = known.find('#');
+    add_missing(tests, known.substr(0, hash), known.substr(hash + 1));
+  }
+  for (int k = 1; tests.size() < expected; ++k) {
+    add_missing(tests, pit.test_classes.front(), "missing_test_" + std::to_string(k));
+  }
+
+  // Teacher's source order, so a verdict reads the same however the engine ordered the run.
+  auto rank = [&pit](const Candidate& c) {
+    const std::string key = c.owner + "#" + base_method(c.test.method);
+    const auto it = std::find(pit.known_tests.begin(), pit.known_tests.end(), key);
+    return std::distance(pit.known_tests.begin(), it);
+  };
+  std::stable_sort(tests.begin(), tests.end(),
+                   [&](const Candidate& a, const Candidate& b) { return rank(a) < rank(b); });
+
+  Score score;
+  double total_weight = 0;
+  for (const auto& c : tests) total_weight += pit::weight_of(pit, c.owner, base_method(c.test.method));
+  score.max_score = pit.max_score.value_or(total_weight);
+  const double scale = total_weight > 0 ? score.max_score / total_weight : 0;
+
+  double earned = 0;
+  for (const auto& c : tests) {
+    const double max = pit::weight_of(pit, c.owner, base_method(c.test.method)) * scale;
+    const bool passed = c.test.status == TestStatus::Passed;
+    ScoredTest scored;
+    scored.name = simple_name(c.test.class_name) + "." + c.test.method;
+    scored.class_name = c.test.class_name;
+    scored.status = c.test.status;
+    scored.max_score = round2(max);
+    scored.score = passed ? scored.max_score : 0;
+    scored.output = c.test.message;
+    scored.seconds = c.test.seconds;
+    earned += passed ? max : 0;
+    if (passed) ++score.passed;
+    if (c.test.status == TestStatus::Failed) ++score.failed;
+    if (c.test.status == TestStatus::Skipped) ++score.skipped;
+    if (c.did_not_run) ++score.did_not_run;
+    score.tests.push_back(std::move(scored));
+  }
+  score.score = round2(earned);
+  score.max_score = round2(score.max_score);
+  return score;
+}
+
+void zero_all(Score& score) {
+  score.score = 0;
+  for (auto& t : score.tests) t.score = 0;
+}
+
+}  // namespace runner::report

@@ -1,0 +1,40 @@
+#pragma once
+// From the tests the reports describe to the scored test list of a verdict (SPEC §5).
+#include <string>
+#include <vector>
+
+#include "pit/pit.hpp"
+#include "report/junit_xml.hpp"
+
+namespace runner::report {
+
+struct ScoredTest {
+  std::string name;        // "<simple class name>.<method>"
+  std::string class_name;  // fully qualified
+  TestStatus status = TestStatus::Failed;
+  double score = 0;
+  double max_score = 0;
+  std::string output;
+  double seconds = 0;
+};
+
+struct Score {
+  std::vector<ScoredTest> tests;
+  double score = 0;
+  double max_score = 0;
+  int passed = 0, failed = 0, skipped = 0;  // failed includes tests that did not run
+  int did_not_run = 0;
+};
+
+// Keeps only the PIT's own test classes (first report of a test wins), adds the tests the PIT
+// expects but that never reported (named by `weights`, then from `pit.known_tests`, as "did not
+// run"), and scores them.
+Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit);
+
+// Rounded to 2 decimals, as every score in a verdict.
+double round2(double value);
+
+// Marks every test as earning nothing (BUILD_FAILED, INVALID_SUBMISSION, ERROR).
+void zero_all(Score& score);
+
+}  // namespace runner::report

@@ -1,0 +1,26 @@
+#pragma once
+// Choosing the launcher for RUNNER_SANDBOX. Only `none` exists in this build; `auto` falls back
+// to it with a warning until the isolating levels land (see docs/architecture.md).
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "config/settings.hpp"
+#include "exec/launcher.hpp"
+
+namespace runner::sandbox {
+
+class SandboxUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Selection {
+  std::unique_ptr<exec::Launcher> launcher;
+  std::string description;  // for the banner: level, features, warnings
+};
+
+// Throws SandboxUnavailable, with the reason, for a level this host or build cannot provide.
+Selection select_launcher(config::SandboxLevel requested);
+
+}  // namespace runner::sandbox

@@ -1,0 +1,29 @@
+#pragma once
+// Small filesystem helpers shared by the modules that prepare and read a job's workspace.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace runner::util {
+
+namespace fs = std::filesystem;
+
+// Reads a whole (small) file; throws std::runtime_error naming the path on failure.
+std::string read_file(const fs::path& path);
+
+// Writes `content` to `path`, replacing it; throws std::runtime_error naming the path on failure.
+void write_file(const fs::path& path, std::string_view content);
+
+// Creates a fresh, private (0700) directory `<parent>/<prefix>XXXXXX`.
+fs::path make_temp_dir(const fs::path& parent, const std::string& prefix);
+
+// Removes a tree without following symlinks; never throws (cleanup runs on error paths).
+void remove_tree_quietly(const fs::path& path) noexcept;
+
+// Copies `from` over `to` recursively, overwriting files; symlinks in `from` are not followed.
+void copy_tree_over(const fs::path& from, const fs::path& to);
+
+// A path relative to `base`, with '/' separators.
+std::string relative_slash(const fs::path& path, const fs::path& base);
+
+}  // namespace runner::util

@@ -1,0 +1,28 @@
+#pragma once
+// String helpers with no better home.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runner::util {
+
+std::string trim(std::string_view s);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+std::vector<std::string> split(std::string_view s, char sep);
+
+// Parses a whole string as a base-10 integer in [min, max]; nullopt otherwise.
+std::optional<long long> parse_int(std::string_view s, long long min, long long max);
+
+// Parses true/false/1/0/yes/no (case-insensitive).
+std::optional<bool> parse_bool(std::string_view s);
+
+// Cuts `s` to at most `max` bytes on a UTF-8 boundary, adding "…" when it was cut.
+std::string truncate_utf8(std::string_view s, std::size_t max);
+
+// ISO-8601 UTC timestamp with seconds, e.g. 2026-11-26T10:00:03Z.
+std::string iso8601_utc(std::chrono::system_clock::time_point t);
+
+}  // namespace runner::util

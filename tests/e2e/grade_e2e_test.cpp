@@ -1,0 +1,200 @@
+// Real submissions graded with each driver (javac, Maven, Gradle) through the grading core.
+// Submissions live in examples/submissions/; the PITs in examples/pits/.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "drivers/driver.hpp"
+#include "grading/grader.hpp"
+#include "support/zip_builder.hpp"
+#include "util/fs.hpp"
+
+namespace runner {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using grading::Status;
+using report::TestStatus;
+using testing::TempDir;
+using testing::ZipBuilder;
+
+struct DriverCase {
+  std::string name;       // the build tool
+  std::string pit;        // example PIT it starts from
+};
+
+std::string case_name(const ::testing::TestParamInfo<DriverCase>& info) { return info.param.name; }
+
+class GradeE2E : public ::testing::TestWithParam<DriverCase> {
+ protected:
+  static void SetUpTestSuite() {
+    launcher_ = exec::make_plain_launcher().release();
+    tools_ = new drivers::Toolchain(
+        drivers::Toolchain::discover(17, testing::source_dir() / "share"));
+  }
+
+  // A copy of the driver's example PIT, as `id`, with pit.yaml keys replaced.
+  pit::Pit make_pit(const std::map<std::string, std::string>& overrides = {}) {
+    const fs::path dir = tmp / "pits" / "calculator";
+    if (!fs::exists(dir)) {
+      fs::create_directories(dir);
+      fs::copy(testing::source_dir() / "examples/pits" / GetParam().pit, dir,
+               fs::copy_options::recursive);
+    }
+    std::string yaml = util::read_file(dir / "pit.yaml");
+    auto set = [&yaml](const std::string& key, const std::string& value) {
+      const std::regex line("(^|\n)" + key + ":[^\n]*");
+      yaml = std::regex_search(yaml, line) ? std::regex_replace(yaml, line, "$1" + key + ": " + value)
+                                           : yaml + "\n" + key + ": " + value + "\n";
+    };
+    set("id", "calculator");
+    set("build", GetParam().name);
+    for (const auto& [k, v] : overrides) set(k, v);
+    util::write_file(dir / "pit.yaml", yaml);
+    return pit::load_pit(dir, {});
+  }
+
+  fs::path submission_zip(const std::string& name, const std::string& prefix = "") {
+    const fs::path zip = tmp / (name + ".zip");
+    ZipBuilder().tree(testing::source_dir() / "examples/submissions" / name, prefix).write(zip);
+    return zip;
+  }
+
+  grading::Verdict grade(const fs::path& zip, const pit::Pit& pit) {
+    fs::create_directories(tmp / "work");
+    grading::GradeContext context{*launcher_, *tools_, tmp / "work", {}, 200000, nullptr};
+    out = tmp / ("out-" + zip.stem().string());
+    auto verdict = grading::grade({zip, pit, "s-1", out}, context);
+    EXPECT_TRUE(fs::is_empty(tmp / "work")) << "job folder left behind";
+    return verdict;
+  }
+
+  static std::map<std::string, TestStatus> statuses(const grading::Verdict& v) {
+    std::map<std::string, TestStatus> m;
+    for (const auto& t : v.score.tests) m[t.name] = t.status;
+    return m;
+  }
+
+  static std::string describe(const grading::Verdict& v) {
+    return grading::to_json(v).dump(2);
+  }
+
+  TempDir tmp;
+  fs::path out;
+  static exec::Launcher* launcher_;
+  static drivers::Toolchain* tools_;
+};
+
+exec::Launcher* GradeE2E::launcher_ = nullptr;
+drivers::Toolchain* GradeE2E::tools_ = nullptr;
+
+TEST_P(GradeE2E, CorrectSubmissionGetsFullMarks) {
+  const auto v = grade(submission_zip("correct"), make_pit());
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  EXPECT_EQ(v.score.score, 10);
+  EXPECT_EQ(v.score.max_score, 10);
+  EXPECT_EQ(v.score.passed, 6);
+  EXPECT_EQ(v.score.tests.size(), 6u);
+  EXPECT_EQ(v.output, "6 of 6 tests passed");
+  EXPECT_TRUE(fs::exists(out / "log.txt"));
+  const auto json = nlohmann::json::parse(util::read_file(out / "feedback.json"));
+  EXPECT_EQ(json["status"], "COMPLETED");
+  EXPECT_EQ(json["submission_id"], "s-1");
+  EXPECT_EQ(json["tests"][0]["name"], "CalculatorTest.adds");
+}
+
+TEST_P(GradeE2E, PartialSubmissionFailsExactlyTheWrongTests) {
+  const auto v = grade(submission_zip("partial"), make_pit());
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  std::vector<std::string> failing;
+  for (const auto& t : v.score.tests) {
+    if (t.status == TestStatus::Failed) failing.push_back(t.name);
+  }
+  EXPECT_EQ(failing, (std::vector<std::string>{"CalculatorTest.subtracts", "CalculatorTest.divides"}));
+  // Weights: divides 2, the other five 1 -> 7; 4 passing of weight 1 scaled to 10 -> 5.71.
+  EXPECT_EQ(v.score.score, 5.71);
+  EXPECT_EQ(v.output, "4 of 6 tests passed");
+}
+
+TEST_P(GradeE2E, CompileErrorIsBuildFailedWithTheCompilerMessage) {
+  const auto v = grade(submission_zip("broken"), make_pit());
+  ASSERT_EQ(v.status, Status::BuildFailed) << describe(v);
+  EXPECT_EQ(v.score.score, 0);
+  EXPECT_NE(v.output.find("src/main/java/edu/uoc/Calculator.java"), std::string::npos) << v.output;
+  EXPECT_EQ(v.output.find(tmp.path().string()), std::string::npos) << "job path leaked";
+}
+
+TEST_P(GradeE2E, WrappedFolderWithMacJunkIsUnwrapped) {
+  const fs::path zip = tmp / "wrapped.zip";
+  ZipBuilder()
+      .tree(testing::source_dir() / "examples/submissions/correct", "MyProject/")
+      .file("__MACOSX/MyProject/src/main/java/edu/uoc/._Calculator.java", "\x00\x05junk")
+      .file("MyProject/.DS_Store", "junk")
+      .write(zip);
+  const auto v = grade(zip, make_pit());
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  EXPECT_EQ(v.score.score, 10);
+}
+
+TEST_P(GradeE2E, ForgedReportFilesEarnNothing) {
+  const auto v = grade(submission_zip("fake-reports"), make_pit());
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  EXPECT_EQ(v.score.score, 0);
+  EXPECT_EQ(v.score.passed, 0);
+}
+
+TEST_P(GradeE2E, StudentTestsAndJunitConfigurationAreIgnored) {
+  const auto v = grade(submission_zip("override-tests"), make_pit());
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  EXPECT_EQ(v.score.score, 0);
+  EXPECT_EQ(v.score.tests.size(), 6u);
+  for (const auto& t : v.score.tests) EXPECT_NE(t.name, "StudentExtraTest.passes");
+}
+
+TEST_P(GradeE2E, SystemExitFailsTheTestsThatNeverReported) {
+  const auto v = grade(submission_zip("exit"), make_pit());
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  EXPECT_EQ(v.score.tests.size(), 6u);
+  EXPECT_LT(v.score.score, 10);
+  EXPECT_EQ(statuses(v)["CalculatorTest.divides"], TestStatus::Failed);
+  EXPECT_GE(v.score.failed, 1);
+}
+
+TEST_P(GradeE2E, InfiniteLoopTimesOutPromptly) {
+  const int timeout_ms = GetParam().name == "gradle" ? 40000 : 15000;
+  const auto started = std::chrono::steady_clock::now();
+  const auto v = grade(submission_zip("infinite-loop"),
+                       make_pit({{"timeout_ms", std::to_string(timeout_ms)}}));
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(v.status, Status::Timeout) << describe(v);
+  EXPECT_LT(elapsed, std::chrono::milliseconds(timeout_ms) + 10s);
+  EXPECT_NE(v.output.find("time limit"), std::string::npos);
+}
+
+TEST_P(GradeE2E, FiftyMegabytesOfOutputAreCapped) {
+  const auto v = grade(submission_zip("flood"), make_pit());
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  EXPECT_EQ(v.score.score, 10);
+  const auto size = fs::file_size(out / "log.txt");
+  EXPECT_LE(size, 200000u + 100u);
+  const std::string log = util::read_file(out / "log.txt");
+  EXPECT_TRUE(std::regex_search(log, std::regex(R"(\.\.\. \[\d+ bytes truncated\] \.\.\.)")));
+}
+
+TEST_P(GradeE2E, MissingRequiredFileIsInvalid) {
+  const auto v = grade(submission_zip("correct"),
+                       make_pit({{"required", "[src/main/java/edu/uoc/Missing.java]"}}));
+  ASSERT_EQ(v.status, Status::InvalidSubmission) << describe(v);
+  EXPECT_EQ(v.output, "missing required file src/main/java/edu/uoc/Missing.java");
+  EXPECT_EQ(v.score.score, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Drivers, GradeE2E,
+                         ::testing::Values(DriverCase{"javac", "calculator"},
+                                           DriverCase{"maven", "calculator"},
+                                           DriverCase{"gradle", "calculator-gradle"}),
+                         case_name);
+
+}  // namespace
+}  // namespace runner

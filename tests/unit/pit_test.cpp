@@ -1,0 +1,146 @@
+// PIT loading (SPEC §3): strict parsing, errors that name the file, line and key.
+#include <gtest/gtest.h>
+
+#include "pit/glob.hpp"
+#include "pit/pit.hpp"
+#include "support/zip_builder.hpp"
+#include "util/fs.hpp"
+
+namespace runner::pit {
+namespace {
+
+namespace fs = std::filesystem;
+
+class PitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = tmp / "calc";
+    fs::create_directories(dir / "overlay/src/test/java/edu/uoc");
+    util::write_file(dir / "overlay/pom.xml", "<project/>");
+    util::write_file(dir / "overlay/src/test/java/edu/uoc/CalcTest.java",
+                     "class CalcTest {\n"
+                     "  @Test void adds() {}\n"
+                     "  @Test\n  @DisplayName(\"x\")\n  public void divides() {}\n"
+                     "  @org.junit.Test public void legacy() throws Exception {}\n"
+                     "  void helper() {}\n"
+                     "}\n");
+  }
+  Pit load(const std::string& yaml) {
+    util::write_file(dir / "pit.yaml", yaml);
+    return load_pit(dir, {});
+  }
+  std::string error(const std::string& yaml) {
+    try {
+      load(yaml);
+      return "";
+    } catch (const PitError& e) {
+      return e.what();
+    }
+  }
+  std::string file() const { return (dir / "pit.yaml").string(); }
+
+  runner::testing::TempDir tmp;
+  fs::path dir;
+};
+
+TEST_F(PitTest, LoadsEveryKey) {
+  const Pit pit = load(
+      "id: calc\ntitle: Calc\nlanguage: java\nbuild: javac\ntimeout_ms: 5000\nmemory_mb: 512\n"
+      "max_score: 10\nexpected_tests: 3\noverlay: overlay\nprotected: [\"src/test/**\", "
+      "\"*.txt\"]\nrequired: [src/main/java/Calc.java]\nweights:\n  CalcTest#divides: 2\n"
+      "  edu.uoc.CalcTest: 1.5\ndefault_weight: 0.5\nnetwork: true\n");
+  EXPECT_EQ(pit.id, "calc");
+  EXPECT_EQ(pit.title, "Calc");
+  EXPECT_EQ(pit.build, config::BuildTool::Javac);
+  EXPECT_EQ(pit.timeout_ms, 5000);
+  EXPECT_EQ(pit.memory_mb, 512);
+  EXPECT_EQ(pit.max_score, 10);
+  EXPECT_EQ(pit.expected_tests, 3);
+  EXPECT_EQ(pit.protected_globs, (std::vector<std::string>{"src/test/**", "*.txt"}));
+  EXPECT_EQ(pit.required, std::vector<std::string>{"src/main/java/Calc.java"});
+  EXPECT_TRUE(pit.network);
+  EXPECT_EQ(pit.test_classes, std::vector<std::string>{"edu.uoc.CalcTest"});
+  EXPECT_EQ(pit.known_tests,
+            (std::vector<std::string>{"edu.uoc.CalcTest#adds", "edu.uoc.CalcTest#divides",
+                                      "edu.uoc.CalcTest#legacy"}));
+  EXPECT_EQ(weight_of(pit, "edu.uoc.CalcTest", "divides"), 2);
+  EXPECT_EQ(weight_of(pit, "edu.uoc.CalcTest", "adds"), 1.5);
+  EXPECT_EQ(weight_of(pit, "other.Test", "adds"), 0.5);
+}
+
+TEST_F(PitTest, DefaultsComeFromSettings) {
+  util::write_file(dir / "pit.yaml", "id: calc\n");
+  const Pit pit = load_pit(dir, {config::BuildTool::Maven, 7000, 256});
+  EXPECT_EQ(pit.build, config::BuildTool::Maven);
+  EXPECT_EQ(pit.timeout_ms, 7000);
+  EXPECT_EQ(pit.memory_mb, 256);
+  EXPECT_EQ(pit.protected_globs, std::vector<std::string>{"src/test/**"});
+  EXPECT_EQ(pit.default_weight, 1);
+  EXPECT_FALSE(pit.network);
+}
+
+TEST_F(PitTest, ErrorsNameFileLineAndKey) {
+  EXPECT_EQ(error("id: calc\ntimeout: 5\n"), file() + ":2: timeout: unknown key");
+  EXPECT_EQ(error("id: calc\ntimeout_ms: soon\n"),
+            file() + ":2: timeout_ms: expected an integer between 1000 and 86400000, got 'soon'");
+  EXPECT_EQ(error("id: calc\nbuild: ant\n"),
+            file() + ":2: build: 'ant' is not one of maven, gradle, javac");
+  EXPECT_EQ(error("id: other\n"), file() + ":1: id: 'other' must equal the folder name 'calc'");
+  EXPECT_EQ(error("title: x\n"), file() + ": id: required");
+  EXPECT_EQ(error("id: calc\nnetwork: maybe\n"),
+            file() + ":2: network: expected true or false, got 'maybe'");
+  EXPECT_EQ(error("id: calc\nprotected: src/test\n"),
+            file() + ":2: protected: expected a list of strings");
+  EXPECT_EQ(error("id: calc\nmax_score: -1\n"), file() + ":2: max_score: must be a number >= 0");
+  EXPECT_EQ(error("id: calc\nrequired: [../x]\n"),
+            file() + ":2: required: '../x' must be a relative path");
+  EXPECT_EQ(error("id: calc\nlanguage: python\n"),
+            file() + ":2: language: 'python' is not supported (java)");
+}
+
+TEST_F(PitTest, WeightsMustNameOverlayTestClasses) {
+  EXPECT_EQ(error("id: calc\nweights:\n  NopeTest#adds: 2\n"),
+            file() + ":3: weights: 'NopeTest#adds' names no test class of the overlay "
+                     "(src/test/java)");
+  EXPECT_EQ(error("id: calc\nweights:\n  \"CalcTest#\": 2\n"),
+            file() + ":3: weights: 'CalcTest#' is not Class or Class#method");
+  EXPECT_EQ(error("id: calc\nweights:\n  CalcTest: lots\n"),
+            file() + ":3: weights.CalcTest: expected a number, got 'lots'");
+}
+
+TEST_F(PitTest, BuildFilesMustComeFromThePit) {
+  fs::remove(dir / "overlay/pom.xml");
+  EXPECT_EQ(error("id: calc\nbuild: maven\n"),
+            file() + ":2: build: maven needs overlay/pom.xml in the PIT");
+  EXPECT_EQ(error("id: calc\nbuild: gradle\n"),
+            file() + ":2: build: gradle needs overlay/build.gradle in the PIT");
+  EXPECT_EQ(error("id: calc\nbuild: javac\n"), "");
+}
+
+TEST_F(PitTest, RejectsBrokenYamlAndMissingFile) {
+  EXPECT_EQ(error("id: [calc\n").rfind(file() + ":2: invalid YAML", 0), 0u);
+  fs::remove(dir / "pit.yaml");
+  EXPECT_THROW(load_pit(dir, {}), PitError);
+}
+
+TEST_F(PitTest, OverlayWithoutTestsIsAnError) {
+  fs::remove_all(dir / "overlay/src");
+  EXPECT_EQ(error("id: calc\n"), file() + ": overlay: provides no test classes under "
+                                          "overlay/src/test/java");
+}
+
+TEST(Glob, MatchesLikeGitignoreGlobs) {
+  EXPECT_TRUE(glob_match("src/test/**", "src/test/java/A.java"));
+  EXPECT_TRUE(glob_match("src/test/**", "src/test"));
+  EXPECT_FALSE(glob_match("src/test/**", "src/testing/A.java"));
+  EXPECT_TRUE(glob_match("**/*.properties", "a/b/c.properties"));
+  EXPECT_TRUE(glob_match("**/*.properties", "c.properties"));
+  EXPECT_TRUE(glob_match("*.txt", "a.txt"));
+  EXPECT_FALSE(glob_match("*.txt", "dir/a.txt"));
+  EXPECT_TRUE(glob_match("src/?ain/**", "src/main/x"));
+  EXPECT_FALSE(glob_match("src/?ain/**", "src/mmain/x"));
+  EXPECT_TRUE(glob_match("**", "anything/at/all"));
+}
+
+}  // namespace
+}  // namespace runner::pit

@@ -1,0 +1,140 @@
+// Scoring (SPEC §5): weights, max_score scaling, expected tests, only the PIT's own classes.
+#include <gtest/gtest.h>
+
+#include "report/scoring.hpp"
+
+namespace runner::report {
+namespace {
+
+pit::Pit calculator_pit() {
+  pit::Pit pit;
+  pit.id = "calc";
+  pit.test_classes = {"edu.uoc.CalcTest"};
+  pit.known_tests = {"edu.uoc.CalcTest#adds", "edu.uoc.CalcTest#subtracts",
+                     "edu.uoc.CalcTest#divides", "edu.uoc.CalcTest#powers"};
+  return pit;
+}
+
+TestCase passed(const std::string& method, const std::string& cls = "edu.uoc.CalcTest") {
+  return {cls, method, TestStatus::Passed, "", 0.01};
+}
+TestCase failed(const std::string& method) {
+  return {"edu.uoc.CalcTest", method, TestStatus::Failed, "expected: <1> but was: <2>", 0.02};
+}
+
+TEST(Scoring, UnweightedScoreIsTheNumberPassed) {
+  const Score s = score_tests({passed("adds"), failed("subtracts"), passed("divides")},
+                              calculator_pit());
+  EXPECT_EQ(s.score, 2);
+  EXPECT_EQ(s.max_score, 3);
+  EXPECT_EQ(s.passed, 2);
+  EXPECT_EQ(s.failed, 1);
+  ASSERT_EQ(s.tests.size(), 3u);
+  EXPECT_EQ(s.tests[1].name, "CalcTest.subtracts");
+  EXPECT_EQ(s.tests[1].output, "expected: <1> but was: <2>");
+}
+
+TEST(Scoring, WeightsAndMaxScoreScale) {
+  pit::Pit pit = calculator_pit();
+  pit.max_score = 10;
+  pit.weights = {{"CalcTest", "divides", 2}};
+  // Weights 1 + 1 + 2 + 1 = 5 -> scale 2.
+  const Score s =
+      score_tests({passed("adds"), failed("subtracts"), passed("divides"), passed("powers")}, pit);
+  EXPECT_EQ(s.max_score, 10);
+  EXPECT_EQ(s.score, 8);
+  EXPECT_EQ(s.tests[2].max_score, 4);
+  EXPECT_EQ(s.tests[2].score, 4);
+  EXPECT_EQ(s.tests[1].score, 0);
+}
+
+TEST(Scoring, RoundsEachTestButSumsExactly) {
+  pit::Pit pit = calculator_pit();
+  pit.known_tests.resize(3);
+  pit.max_score = 10;
+  const Score s = score_tests({passed("adds"), passed("subtracts"), passed("divides")}, pit);
+  EXPECT_EQ(s.tests[0].score, 3.33);
+  EXPECT_EQ(s.score, 10);  // not 9.99
+}
+
+TEST(Scoring, IgnoresTestsOutsideThePitClasses) {
+  const Score s = score_tests({passed("adds"), passed("sneaky", "edu.uoc.StudentTest"),
+                               passed("x", "edu.uoc.CalcTestExtra")},
+                              calculator_pit());
+  ASSERT_EQ(s.tests.size(), 1u);
+  EXPECT_EQ(s.tests[0].name, "CalcTest.adds");
+}
+
+TEST(Scoring, CountsNestedClassesAsTheirOuterClass) {
+  const Score s = score_tests({passed("inner", "edu.uoc.CalcTest$WhenEmpty")}, calculator_pit());
+  ASSERT_EQ(s.tests.size(), 1u);
+  EXPECT_EQ(s.tests[0].name, "CalcTest$WhenEmpty.inner");
+}
+
+TEST(Scoring, FirstReportOfATestWins) {
+  const Score s = score_tests({failed("adds"), passed("adds")}, calculator_pit());
+  ASSERT_EQ(s.tests.size(), 1u);
+  EXPECT_EQ(s.tests[0].status, TestStatus::Failed);
+}
+
+TEST(Scoring, ExpectedTestsThatNeverRanFailWithTheirNames) {
+  pit::Pit pit = calculator_pit();
+  pit.expected_tests = 4;
+  const Score s = score_tests({passed("adds")}, pit);
+  ASSERT_EQ(s.tests.size(), 4u);
+  EXPECT_EQ(s.tests[1].name, "CalcTest.subtracts");
+  EXPECT_EQ(s.tests[1].status, TestStatus::Failed);
+  EXPECT_EQ(s.tests[1].output, "did not run");
+  EXPECT_EQ(s.failed, 3);
+  EXPECT_EQ(s.did_not_run, 3);
+  EXPECT_EQ(s.score, 1);
+  EXPECT_EQ(s.max_score, 4);
+}
+
+TEST(Scoring, ExpectedBeyondKnownNamesGetsPlaceholders) {
+  pit::Pit pit = calculator_pit();
+  pit.known_tests.clear();
+  pit.expected_tests = 2;
+  const Score s = score_tests({}, pit);
+  ASSERT_EQ(s.tests.size(), 2u);
+  EXPECT_EQ(s.tests[0].name, "CalcTest.missing_test_1");
+}
+
+TEST(Scoring, WeightedTestsMustAppear) {
+  pit::Pit pit = calculator_pit();
+  pit.weights = {{"edu.uoc.CalcTest", "powers", 3}};
+  const Score s = score_tests({passed("adds")}, pit);
+  ASSERT_EQ(s.tests.size(), 2u);
+  EXPECT_EQ(s.tests[1].name, "CalcTest.powers");
+  EXPECT_EQ(s.tests[1].max_score, 3);
+  EXPECT_EQ(s.max_score, 4);
+}
+
+TEST(Scoring, SkippedTestsEarnNothingButCount) {
+  const Score s = score_tests(
+      {passed("adds"), {"edu.uoc.CalcTest", "subtracts", TestStatus::Skipped, "", 0}},
+      calculator_pit());
+  EXPECT_EQ(s.skipped, 1);
+  EXPECT_EQ(s.failed, 0);
+  EXPECT_EQ(s.score, 1);
+  EXPECT_EQ(s.max_score, 2);
+}
+
+TEST(Scoring, OrdersByTheTeachersSource) {
+  const Score s = score_tests({passed("powers"), passed("adds"), passed("unknown")},
+                              calculator_pit());
+  EXPECT_EQ(s.tests[0].name, "CalcTest.adds");
+  EXPECT_EQ(s.tests[1].name, "CalcTest.powers");
+  EXPECT_EQ(s.tests[2].name, "CalcTest.unknown");
+}
+
+TEST(Scoring, ZeroAllKeepsTheTestList) {
+  Score s = score_tests({passed("adds")}, calculator_pit());
+  zero_all(s);
+  EXPECT_EQ(s.score, 0);
+  EXPECT_EQ(s.tests[0].score, 0);
+  EXPECT_EQ(s.max_score, 1);
+}
+
+}  // namespace
+}  // namespace runner::report

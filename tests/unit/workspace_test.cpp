@@ -1,0 +1,107 @@
+// Preparing a project: protected files go, reserved files go, required files are checked, the
+// overlay wins.
+#include <gtest/gtest.h>
+
+#include "grading/workspace.hpp"
+#include "support/zip_builder.hpp"
+#include "util/fs.hpp"
+
+namespace runner::grading {
+namespace {
+
+namespace fs = std::filesystem;
+using runner::testing::TempDir;
+using runner::testing::ZipBuilder;
+
+class WorkspaceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(tmp / "pit/overlay/src/test/java/p");
+    util::write_file(tmp / "pit/overlay/src/test/java/p/T.java", "teacher");
+    util::write_file(tmp / "pit/overlay/pom.xml", "teacher pom");
+    pit.id = "pit";
+    pit.dir = tmp / "pit";
+    pit.overlay_dir = tmp / "pit/overlay";
+    pit.test_classes = {"p.T"};
+    fs::create_directory(tmp / "work");
+  }
+  JobDirs prepare(const ZipBuilder& b) {
+    b.write(tmp / "s.zip");
+    JobDirs dirs = JobDirs::create(tmp / "work");
+    prepare_project(tmp / "s.zip", pit, {}, dirs);
+    return dirs;
+  }
+  TempDir tmp;
+  pit::Pit pit;
+};
+
+TEST_F(WorkspaceTest, OverlayReplacesTheStudentsTestsAndBuildFiles) {
+  const JobDirs d = prepare(ZipBuilder()
+                                .file("src/main/java/p/A.java", "student")
+                                .file("src/test/java/p/T.java", "forged")
+                                .file("src/test/java/p/Extra.java", "extra")
+                                .file("pom.xml", "student pom"));
+  EXPECT_EQ(util::read_file(d.project / "src/main/java/p/A.java"), "student");
+  EXPECT_EQ(util::read_file(d.project / "src/test/java/p/T.java"), "teacher");
+  EXPECT_FALSE(fs::exists(d.project / "src/test/java/p/Extra.java"));
+  EXPECT_EQ(util::read_file(d.project / "pom.xml"), "teacher pom");
+}
+
+TEST_F(WorkspaceTest, TestFrameworkConfigurationAndBuildLogicNeverSurvive) {
+  const JobDirs d = prepare(ZipBuilder()
+                                .file("src/main/java/p/A.java", "a")
+                                .file("src/main/resources/junit-platform.properties", "x")
+                                .file("src/main/resources/META-INF/services/"
+                                      "org.junit.platform.launcher.TestExecutionListener",
+                                      "p.Evil")
+                                .file(".mvn/jvm.config", "-javaagent:evil.jar")
+                                .file("buildSrc/src/main/groovy/Evil.groovy", "x")
+                                .file("build.gradle", "x")
+                                .file("settings.gradle", "x")
+                                .file("gradle.properties", "x"));
+  std::vector<std::string> left;
+  for (const auto& e : fs::recursive_directory_iterator(d.project)) {
+    if (e.is_regular_file()) left.push_back(util::relative_slash(e.path(), d.project));
+  }
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"pom.xml", "src/main/java/p/A.java",
+                                            "src/test/java/p/T.java"}));
+}
+
+TEST_F(WorkspaceTest, CustomProtectedGlobs) {
+  pit.protected_globs = {"src/test/**", "**/*.txt"};
+  const JobDirs d = prepare(ZipBuilder().file("src/main/java/A.java", "a").file("a/b/c.txt", "t"));
+  EXPECT_FALSE(fs::exists(d.project / "a/b/c.txt"));
+  EXPECT_TRUE(fs::exists(d.project / "src/main/java/A.java"));
+}
+
+TEST_F(WorkspaceTest, MissingRequiredFileIsAnInvalidSubmission) {
+  pit.required = {"src/main/java/p/A.java"};
+  try {
+    prepare(ZipBuilder().file("src/main/java/p/B.java", "b"));
+    FAIL() << "accepted";
+  } catch (const archive::InvalidArchive& e) {
+    EXPECT_STREQ(e.what(), "missing required file src/main/java/p/A.java");
+  }
+}
+
+TEST_F(WorkspaceTest, JobFoldersAreFreshAndPrivate) {
+  const JobDirs a = JobDirs::create(tmp / "work");
+  const JobDirs b = JobDirs::create(tmp / "work");
+  EXPECT_NE(a.root, b.root);
+  EXPECT_TRUE(fs::is_empty(a.reports));
+  EXPECT_EQ(fs::status(a.root).permissions() & fs::perms::others_all, fs::perms::none);
+  EXPECT_FALSE(a.reports.string().starts_with(a.project.string()));
+}
+
+TEST(ReservedPaths, Examples) {
+  EXPECT_TRUE(is_reserved_path("pom.xml"));
+  EXPECT_FALSE(is_reserved_path("src/pom.xml"));
+  EXPECT_TRUE(is_reserved_path(".mvn/maven.config"));
+  EXPECT_TRUE(is_reserved_path("src/test/resources/junit-platform.properties"));
+  EXPECT_TRUE(is_reserved_path("src/main/resources/META-INF/services/x"));
+  EXPECT_FALSE(is_reserved_path("src/main/java/Build.java"));
+}
+
+}  // namespace
+}  // namespace runner::grading

@@ -18,6 +18,19 @@ packages=(
   zip unzip hyperfine time
 )
 
+# Development-only tools from npm (local S3/SQS servers for the integration tests), pinned by
+# tools/npm/package-lock.json. Installed after the apt packages (npm comes with nodejs).
+install_npm_tools() {
+  [[ -f tools/npm/package-lock.json ]] || return 0
+  if [[ -d tools/npm/node_modules ]] && [[ tools/npm/node_modules/.package-lock.json -nt tools/npm/package-lock.json ]]; then
+    return 0
+  fi
+  echo "install.sh: npm ci in tools/npm"
+  npm ci --prefix tools/npm --no-audit --no-fund
+}
+
+cd "$(dirname "$0")/.."
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -25,11 +38,11 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "install.sh: all ${#packages[@]} packages present"
-  exit 0
+else
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  echo "install.sh: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-echo "install.sh: installing ${missing[*]}"
-$sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_npm_tools

@@ -8,3 +8,7 @@ scripts/build.sh
 # JVMs and some assert that a timeout fires on time.
 ctest --test-dir build --output-on-failure -L unit -j "$(nproc)" "$@"
 ctest --test-dir build --output-on-failure -L e2e "$@"
+# Tests against real local servers (S3/SQS emulators, PostgreSQL), started by the tests themselves.
+if ctest --test-dir build -N -L integration | grep -q "Total Tests: [1-9]"; then
+  ctest --test-dir build --output-on-failure -L integration "$@"
+fi

@@ -3,6 +3,7 @@
 # real Java projects with javac, Maven and Gradle. Extra arguments go to ctest (e.g. -L unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/check-format.sh
 scripts/build.sh
 # Unit tests run in parallel; the end-to-end tests run one at a time, because each one starts
 # JVMs and some assert that a timeout fires on time.

@@ -1,6 +1,5 @@
 // runner: grades student code submissions (SPEC §1 lists the commands).
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -32,7 +31,8 @@ int main(int argc, char** argv) {
   pit_check->add_option("--solution", solution, "a ZIP that must get full marks");
 
   app.add_subcommand("migrate", "apply db/schema.sql (idempotent)");
-  auto* enqueue = app.add_subcommand("enqueue", "upload a ZIP, insert a QUEUED row, send a message");
+  auto* enqueue =
+      app.add_subcommand("enqueue", "upload a ZIP, insert a QUEUED row, send a message");
   enqueue->allow_extras();
   app.add_subcommand("version", "print the version");
 
@@ -49,8 +49,8 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("check-config")) return cli::check_config_command();
   if (app.got_subcommand("pit")) {
-    return cli::pit_check_command(pit_dir, solution.empty() ? std::nullopt
-                                                            : std::optional<std::filesystem::path>(solution));
+    return cli::pit_check_command(
+        pit_dir, solution.empty() ? std::nullopt : std::optional<std::filesystem::path>(solution));
   }
   if (app.got_subcommand("version")) {
     std::cout << "runner " << kRunnerVersion << "\n";

@@ -21,7 +21,8 @@ EntryPathResult parse_entry_path(std::string_view name) {
     if (c == '\\') c = '/';
   }
   if (normal.front() == '/') return "absolute path " + shown;
-  if (normal.size() >= 2 && normal[1] == ':' && std::isalpha(static_cast<unsigned char>(normal[0]))) {
+  if (normal.size() >= 2 && normal[1] == ':' &&
+      std::isalpha(static_cast<unsigned char>(normal[0]))) {
     return "absolute path " + shown;
   }
   EntryPath path;

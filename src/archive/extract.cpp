@@ -163,7 +163,7 @@ void inflate_entry(zip_t* archive, const Entry& entry, int root, const Limits& l
   const std::string name = entry.path.joined();
   UniqueFd dir = open_dir_beneath(root, entry.path.parts, entry.path.parts.size() - 1);
   UniqueFd out(openat(dir.get(), entry.path.parts.back().c_str(),
-                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (out.get() < 0) throw std::system_error(errno, std::generic_category(), "create " + name);
 
   std::unique_ptr<zip_file_t, ZipFileCloser> in(zip_fopen_index(archive, entry.index, 0));

@@ -28,7 +28,9 @@ bool print_banner() {
 
 }  // namespace
 
-int check_config_command() { return print_banner() ? 0 : 1; }
+int check_config_command() {
+  return print_banner() ? 0 : 1;
+}
 
 int serve_command() {
   if (!print_banner()) return 1;

@@ -39,9 +39,10 @@ int grade_command(const GradeOptions& options) {
   const fs::path out_dir =
       options.out_dir.empty() ? fs::path("runner-out") / options.zip.stem() : options.out_dir;
   ProgressLine progress(isatty(STDERR_FILENO) && !options.json);
-  grading::GradeContext context{*sandbox.launcher, *tools, settings->work_dir,
-                                archive_limits(*settings), settings->max_log_bytes,
-                                [&](grading::Progress p) { progress.show(p); }};
+  grading::GradeContext context{
+      *sandbox.launcher,       *tools,
+      settings->work_dir,      archive_limits(*settings),
+      settings->max_log_bytes, [&](grading::Progress p) { progress.show(p); }};
   const grading::Verdict verdict =
       grading::grade({options.zip, *pit, options.submission_id, out_dir}, context);
   progress.clear();

@@ -22,10 +22,11 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
     std::cerr << "✗ invalid PIT: " << e.what() << "\n";
     return 1;
   }
-  std::cout << fmt::format("✓ PIT {} is valid: build {}, {} test class(es), {} test method(s) "
-                           "found, timeout {} ms, memory {} MB\n",
-                           pit.id, config::to_string(pit.build), pit.test_classes.size(),
-                           pit.known_tests.size(), pit.timeout_ms, pit.memory_mb);
+  std::cout << fmt::format(
+      "✓ PIT {} is valid: build {}, {} test class(es), {} test method(s) "
+      "found, timeout {} ms, memory {} MB\n",
+      pit.id, config::to_string(pit.build), pit.test_classes.size(), pit.known_tests.size(),
+      pit.timeout_ms, pit.memory_mb);
   if (pit.expected_tests && static_cast<int>(pit.known_tests.size()) != *pit.expected_tests) {
     std::cout << fmt::format("  note: expected_tests is {} but {} @Test methods were found\n",
                              *pit.expected_tests, pit.known_tests.size());
@@ -36,8 +37,9 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
     auto sandbox = sandbox::select_launcher(settings->sandbox);
     const auto tools = drivers::Toolchain::discover(settings->jdk_version, share_dir());
     const fs::path out = util::make_temp_dir(settings->work_dir, "runner-pit-check-");
-    grading::GradeContext context{*sandbox.launcher, tools, settings->work_dir,
-                                  archive_limits(*settings), settings->max_log_bytes, nullptr};
+    grading::GradeContext context{*sandbox.launcher,       tools,
+                                  settings->work_dir,      archive_limits(*settings),
+                                  settings->max_log_bytes, nullptr};
     const auto verdict = grading::grade({*solution, pit, std::nullopt, out}, context);
     print_summary(std::cout, verdict, false);
     const bool full_marks = verdict.status == grading::Status::Completed &&

@@ -22,9 +22,12 @@ std::string paint(const std::string& text, const char* color, bool enabled) {
 
 const char* status_color(grading::Status status) {
   switch (status) {
-    case grading::Status::Completed: return kGreen;
-    case grading::Status::Error: return kRed;
-    default: return kYellow;
+    case grading::Status::Completed:
+      return kGreen;
+    case grading::Status::Error:
+      return kRed;
+    default:
+      return kYellow;
   }
 }
 
@@ -69,10 +72,18 @@ void ProgressLine::show(grading::Progress stage) {
   if (!enabled_) return;
   const char* text = "";
   switch (stage) {
-    case grading::Progress::Preparing: text = "preparing the workspace"; break;
-    case grading::Progress::Building: text = "building"; break;
-    case grading::Progress::Testing: text = "running the tests"; break;
-    case grading::Progress::Scoring: text = "scoring"; break;
+    case grading::Progress::Preparing:
+      text = "preparing the workspace";
+      break;
+    case grading::Progress::Building:
+      text = "building";
+      break;
+    case grading::Progress::Testing:
+      text = "running the tests";
+      break;
+    case grading::Progress::Scoring:
+      text = "scoring";
+      break;
   }
   std::cerr << "\r\033[K⏳ " << text << "…" << std::flush;
   shown_ = true;

@@ -5,7 +5,9 @@
 namespace runner::config {
 namespace {
 
-std::string or_unset(const std::string& value) { return value.empty() ? "(not set)" : value; }
+std::string or_unset(const std::string& value) {
+  return value.empty() ? "(not set)" : value;
+}
 
 }  // namespace
 

@@ -8,19 +8,26 @@ namespace runner::config {
 
 std::string to_string(BuildTool tool) {
   switch (tool) {
-    case BuildTool::Maven: return "maven";
-    case BuildTool::Gradle: return "gradle";
-    case BuildTool::Javac: return "javac";
+    case BuildTool::Maven:
+      return "maven";
+    case BuildTool::Gradle:
+      return "gradle";
+    case BuildTool::Javac:
+      return "javac";
   }
   return "?";
 }
 
 std::string to_string(SandboxLevel level) {
   switch (level) {
-    case SandboxLevel::Auto: return "auto";
-    case SandboxLevel::Full: return "full";
-    case SandboxLevel::Basic: return "basic";
-    case SandboxLevel::None: return "none";
+    case SandboxLevel::Auto:
+      return "auto";
+    case SandboxLevel::Full:
+      return "full";
+    case SandboxLevel::Basic:
+      return "basic";
+    case SandboxLevel::None:
+      return "none";
   }
   return "?";
 }
@@ -146,8 +153,9 @@ LoadResult load_settings(const Environment& env, Purpose purpose) {
   r.integer("RUNNER_TIMEOUT_MS", s.timeout_ms, 1000, 86400000);
   r.integer("RUNNER_MAX_LOG_BYTES", s.max_log_bytes, 1024, 1LL << 32);
   r.integer("JDK_VERSION", s.jdk_version, 8, 99);
-  r.choice("BUILD_TOOL", s.build_tool,
-           {{"maven", BuildTool::Maven}, {"gradle", BuildTool::Gradle}, {"javac", BuildTool::Javac}});
+  r.choice(
+      "BUILD_TOOL", s.build_tool,
+      {{"maven", BuildTool::Maven}, {"gradle", BuildTool::Gradle}, {"javac", BuildTool::Javac}});
   if (auto dir = r.text("RUNNER_PITS_DIR"); !dir.empty()) s.pits_dir = dir;
   s.work_dir = r.text("RUNNER_WORK_DIR");
   if (s.work_dir.empty()) s.work_dir = std::filesystem::temp_directory_path();

@@ -30,7 +30,9 @@ Toolchain Toolchain::discover(int jdk_version, const fs::path& share_dir) {
   return tools;
 }
 
-int heap_mb(int memory_mb) { return std::max(64, memory_mb * 3 / 8); }
+int heap_mb(int memory_mb) {
+  return std::max(64, memory_mb * 3 / 8);
+}
 
 std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Toolchain& tools,
                                          int memory_mb) {
@@ -44,10 +46,13 @@ std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Too
       "TMPDIR=" + dirs.tmp.string(),
       "JAVA_HOME=" + java_home,
       "GRADLE_USER_HOME=" + (dirs.home / ".gradle").string(),
+      // Gradle's client writes worker classpath files to java.io.tmpdir.
+      "GRADLE_OPTS=-Djava.io.tmpdir=" + dirs.tmp.string(),
       // Applies to every JVM of the job, forked test JVMs included: bounded heap, a clean exit
-      // on OutOfMemoryError (so it is recognised), temp files in the job's own folder.
+      // on OutOfMemoryError (so it is recognised), temp files in the job's own folder, and no
+      // hsperfdata files in /tmp.
       "JAVA_TOOL_OPTIONS=-Xmx" + std::to_string(heap_mb(memory_mb)) +
-          "m -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=" + dirs.tmp.string(),
+          "m -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.io.tmpdir=" + dirs.tmp.string(),
   };
 }
 
@@ -104,9 +109,10 @@ std::string compiler_errors(const std::string& output, const fs::path& project,
     for (auto pos = line.find(prefix); pos != std::string::npos; pos = line.find(prefix)) {
       line.erase(pos, prefix.size());  // paths relative to the project, as the student knows them
     }
-    const bool javac_error = line.find(".java:") != std::string::npos &&
-                             line.find(": error:") != std::string::npos;
-    const bool maven_error = line.starts_with("[ERROR]") && line.find(".java:[") != std::string::npos;
+    const bool javac_error =
+        line.find(".java:") != std::string::npos && line.find(": error:") != std::string::npos;
+    const bool maven_error =
+        line.starts_with("[ERROR]") && line.find(".java:[") != std::string::npos;
     if (javac_error || maven_error) {
       kept += line + "\n";
       context_left = javac_error ? 2 : 0;

@@ -17,10 +17,8 @@ namespace runner::drivers {
 struct Toolchain {
   std::filesystem::path java_home;
   std::filesystem::path share_dir;  // the runner's data: maven/settings.xml, gradle/init.gradle
+  // Debian's junit5 package; the standalone jar bundles Jupiter, Vintage, JUnit 4 and Hamcrest.
   std::filesystem::path console_launcher = "/usr/share/java/junit-platform-console-standalone.jar";
-  std::vector<std::filesystem::path> junit4_jars{"/usr/share/java/junit4.jar",
-                                                 "/usr/share/java/hamcrest-core.jar"};
-  std::filesystem::path maven_repo = "/usr/share/maven-repo";
 
   // Finds JDK `jdk_version` under /usr/lib/jvm; throws with what was looked for.
   static Toolchain discover(int jdk_version, const std::filesystem::path& share_dir);
@@ -43,8 +41,8 @@ struct DriverResult {
   bool compile_failed = false;
   std::string compiler_output;  // when compile_failed
   bool tests_started = false;
-  bool out_of_memory = false;    // a JVM died of OutOfMemoryError
-  std::string tool_failure;      // the build tool failed before the tests, not the student's code
+  bool out_of_memory = false;  // a JVM died of OutOfMemoryError
+  std::string tool_failure;    // the build tool failed before the tests, not the student's code
   std::vector<std::filesystem::path> report_files;
 };
 

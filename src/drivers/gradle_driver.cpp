@@ -11,27 +11,22 @@ namespace runner::drivers {
 DriverResult GradleDriver::run(const DriverInput& in) {
   DriverResult result;
   if (in.on_stage) in.on_stage(Stage::Building);
-  const std::vector<std::string> argv{
-      "gradle",
-      "--offline",
-      "--no-daemon",
-      "--console=plain",
-      "--project-cache-dir",
-      (in.dirs.home / "gradle-project-cache").string(),
-      "--init-script",
-      (in.tools.share_dir / "gradle/init.gradle").string(),
-      "-PrunnerReportsDir=" + in.dirs.reports.string(),
-      "runnerTest"};
+  const std::vector<std::string> argv{"gradle",
+                                      "--offline",
+                                      "--no-daemon",
+                                      "--console=plain",
+                                      "--project-cache-dir",
+                                      (in.dirs.home / "gradle-project-cache").string(),
+                                      "--init-script",
+                                      (in.tools.share_dir / "gradle/init.gradle").string(),
+                                      "-PrunnerReportsDir=" + in.dirs.reports.string(),
+                                      "runnerTest"};
   const StepResult step = run_step(in, "building and testing with Gradle", argv, in.dirs.project,
                                    {"> Task :test", "> Task :runnerTest"});
   result.timed_out = step.run.timed_out;
   result.out_of_memory = step.out_of_memory;
   result.tests_started = step.testing_seen;
-  // build/ is dropped from every submission; reports/ is the runner's own.
-  result.report_files = junit_reports_in(in.dirs.project / "build/test-results/test");
-  const auto launcher_reports = junit_reports_in(in.dirs.reports);
-  result.report_files.insert(result.report_files.end(), launcher_reports.begin(),
-                             launcher_reports.end());
+  result.report_files = junit_reports_in(in.dirs.reports);
   if (result.timed_out || result.out_of_memory || step.run.ok() || result.tests_started) {
     return result;
   }

@@ -44,16 +44,14 @@ DriverResult JavacDriver::run(const DriverInput& in) {
     std::ofstream out(argfile);
     for (const auto& s : sources) out << '"' << s.string() << "\"\n";
   }
-  std::vector<fs::path> test_libs{in.tools.console_launcher};
-  test_libs.insert(test_libs.end(), in.tools.junit4_jars.begin(), in.tools.junit4_jars.end());
 
   if (in.on_stage) in.on_stage(Stage::Building);
   // -proc:none: no annotation processor may run at compile time.
-  const StepResult compile =
-      run_step(in, "compiling with javac",
-               {"javac", "-d", in.dirs.classes.string(), "-encoding", "UTF-8", "-proc:none",
-                "-nowarn", "-Xmaxerrs", "50", "-cp", join_paths(test_libs), "@" + argfile.string()},
-               project);
+  const StepResult compile = run_step(
+      in, "compiling with javac",
+      {"javac", "-d", in.dirs.classes.string(), "-encoding", "UTF-8", "-proc:none", "-nowarn",
+       "-Xmaxerrs", "50", "-cp", in.tools.console_launcher.string(), "@" + argfile.string()},
+      project);
   result.timed_out = compile.run.timed_out;
   result.out_of_memory = compile.out_of_memory;
   if (result.timed_out || result.out_of_memory) return result;
@@ -67,7 +65,6 @@ DriverResult JavacDriver::run(const DriverInput& in) {
   for (const char* resources : {"src/main/resources", "src/test/resources"}) {
     if (fs::is_directory(project / resources)) class_path.push_back(project / resources);
   }
-  class_path.insert(class_path.end(), in.tools.junit4_jars.begin(), in.tools.junit4_jars.end());
 
   std::vector<std::string> argv{"java",
                                 "-jar",
@@ -75,6 +72,8 @@ DriverResult JavacDriver::run(const DriverInput& in) {
                                 "--disable-banner",
                                 "--disable-ansi-colors",
                                 "--details=tree",
+                                "--exclude-engine=junit-platform-suite",
+                                "--config=junit.jupiter.extensions.autodetection.enabled=false",
                                 "--class-path",
                                 join_paths(class_path),
                                 "--reports-dir",

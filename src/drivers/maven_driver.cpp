@@ -9,16 +9,22 @@ namespace runner::drivers {
 namespace fs = std::filesystem;
 
 std::vector<std::string> MavenDriver::command(const DriverInput& in) {
-  return {"mvn",
-          "--offline",
-          "--batch-mode",
-          "--no-transfer-progress",
-          "--settings",
-          (in.tools.share_dir / "maven/settings.xml").string(),
-          "-Dmaven.repo.local=" + in.tools.maven_repo.string(),
+  const std::string settings = (in.tools.share_dir / "maven/settings.xml").string();
+  std::string test_classes;
+  for (const auto& cls : in.pit.test_classes) {
+    test_classes += (test_classes.empty() ? "" : ",") + cls;
+  }
+  return {"mvn", "--offline", "--batch-mode", "--no-transfer-progress",
+          // Debian's repository is the local repository, read-only (see the settings file).
+          "--settings", settings, "--global-settings", settings,
+          // Surefire 2.22 idles ~10 s after the forked JVM exits; this wrapper ends the wait.
+          // Student code still runs in the fork, never in Maven's own JVM.
+          "-Djvm=" + (in.tools.share_dir / "maven/fork-jvm/bin/java").string(),
           // Test failures are the verdict's business, not a build failure.
           "-Dmaven.test.failure.ignore=true",
-          "test"};
+          // Only the PIT's test classes run, without extensions found on the classpath.
+          "-Dtest=" + test_classes, "-DfailIfNoTests=false",
+          "-Djunit.jupiter.extensions.autodetection.enabled=false", "test"};
 }
 
 DriverResult MavenDriver::run(const DriverInput& in) {
@@ -46,7 +52,8 @@ DriverResult MavenDriver::run(const DriverInput& in) {
 std::string last_error_line(const std::string& output) {
   std::string last;
   for (const auto& line : util::split(output, '\n')) {
-    if (line.starts_with("[ERROR]") && util::trim(line).size() > 8) last = util::trim(line.substr(8));
+    if (line.starts_with("[ERROR]") && util::trim(line).size() > 8)
+      last = util::trim(line.substr(8));
     if (line.starts_with("FAILURE:") || line.starts_with("* What went wrong")) last = line;
   }
   return last.empty() ? "no error message (see log.txt)" : last;

@@ -9,7 +9,7 @@ namespace runner::drivers {
 
 struct StepResult {
   exec::RunResult run;
-  std::string output;        // this step's own output (bounded), e.g. compiler errors
+  std::string output;  // this step's own output (bounded), e.g. compiler errors
   bool out_of_memory = false;
   bool testing_seen = false;  // one of the `testing_markers` appeared
 };

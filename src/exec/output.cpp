@@ -53,7 +53,9 @@ LogFile::LogFile(const std::filesystem::path& path, std::int64_t cap) : buffer_(
   if (file_ == nullptr) throw std::runtime_error("cannot write " + path.string());
 }
 
-LogFile::~LogFile() { finish(); }
+LogFile::~LogFile() {
+  finish();
+}
 
 void LogFile::write(std::string_view bytes) {
   buffer_.write(bytes);

@@ -32,7 +32,7 @@ class HeadTail {
  private:
   std::size_t head_cap_, tail_cap_;
   std::string head_;
-  std::string tail_;       // ring buffer of the last tail_cap_ bytes
+  std::string tail_;          // ring buffer of the last tail_cap_ bytes
   std::size_t tail_pos_ = 0;  // next write position in the ring once it is full
   std::int64_t total_ = 0;
 };

@@ -133,16 +133,15 @@ class PlainLauncher : public Launcher {
   std::vector<std::string> features() const override { return {"process-tree-kill", "rlimits"}; }
 
  private:
-  static RunResult supervise(pid_t pid, int out_fd, Clock::time_point deadline,
-                             OutputSink& out) {
+  static RunResult supervise(pid_t pid, int out_fd, Clock::time_point deadline, OutputSink& out) {
     RunResult result;
     UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
     std::vector<char> buffer(64 * 1024);
     bool pipe_open = true;
     bool exited = false;
     while (!exited) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                               Clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) {
         result.timed_out = true;
         break;
@@ -193,6 +192,8 @@ class PlainLauncher : public Launcher {
 
 }  // namespace
 
-std::unique_ptr<Launcher> make_plain_launcher() { return std::make_unique<PlainLauncher>(); }
+std::unique_ptr<Launcher> make_plain_launcher() {
+  return std::make_unique<PlainLauncher>();
+}
 
 }  // namespace runner::exec

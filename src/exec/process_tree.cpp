@@ -80,6 +80,8 @@ void kill_orphans(const std::vector<pid_t>& keep) {
   }
 }
 
-void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+void become_subreaper() {
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
 
 }  // namespace runner::exec

@@ -25,8 +25,8 @@ void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pi
                            tests_summary(v.score));
   } else if (built.out_of_memory) {
     v.status = Status::MemoryLimit;
-    v.output = fmt::format("memory limit exceeded (OutOfMemoryError, {} MB job); {}",
-                           pit.memory_mb, tests_summary(v.score));
+    v.output = fmt::format("memory limit exceeded (OutOfMemoryError, {} MB job); {}", pit.memory_mb,
+                           tests_summary(v.score));
   } else if (built.compile_failed) {
     v.status = Status::BuildFailed;
     v.output = built.compiler_output;
@@ -66,11 +66,10 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     prepare_project(request.zip, request.pit, context.limits, *dirs);
 
     auto driver = drivers::make_driver(request.pit.build);
-    drivers::DriverInput input{request.pit, *dirs, context.tools, context.launcher, log, deadline,
-                               [&](drivers::Stage s) {
-                                 progress(s == drivers::Stage::Building ? Progress::Building
-                                                                        : Progress::Testing);
-                               }};
+    drivers::DriverInput input{
+        request.pit, *dirs, context.tools, context.launcher, log, deadline, [&](drivers::Stage s) {
+          progress(s == drivers::Stage::Building ? Progress::Building : Progress::Testing);
+        }};
     const drivers::DriverResult built = driver->run(input);
     progress(Progress::Scoring);
 

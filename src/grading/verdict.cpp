@@ -10,12 +10,18 @@ namespace runner::grading {
 
 std::string to_string(Status status) {
   switch (status) {
-    case Status::Completed: return "COMPLETED";
-    case Status::BuildFailed: return "BUILD_FAILED";
-    case Status::Timeout: return "TIMEOUT";
-    case Status::MemoryLimit: return "MEMORY_LIMIT";
-    case Status::InvalidSubmission: return "INVALID_SUBMISSION";
-    case Status::Error: return "ERROR";
+    case Status::Completed:
+      return "COMPLETED";
+    case Status::BuildFailed:
+      return "BUILD_FAILED";
+    case Status::Timeout:
+      return "TIMEOUT";
+    case Status::MemoryLimit:
+      return "MEMORY_LIMIT";
+    case Status::InvalidSubmission:
+      return "INVALID_SUBMISSION";
+    case Status::Error:
+      return "ERROR";
   }
   return "ERROR";
 }

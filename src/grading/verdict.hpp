@@ -1,11 +1,10 @@
 #pragma once
 // A verdict and its feedback.json form (SPEC §5).
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "report/scoring.hpp"
 

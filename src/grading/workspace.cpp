@@ -25,9 +25,10 @@ JobDirs JobDirs::create(const fs::path& work_dir) {
 bool is_reserved_path(const std::string& rel) {
   // Build files: the PIT's are used, or none; a student's could run arbitrary build logic.
   static const std::array<std::string_view, 12> root_build_files{
-      "pom.xml",         "build.gradle", "build.gradle.kts", "settings.gradle",
-      "settings.gradle.kts", "gradle.properties", "gradlew", "gradlew.bat",
-      "mvnw",            "mvnw.cmd",     "build.xml",        "init.gradle"};
+      "pom.xml",         "build.gradle",        "build.gradle.kts",
+      "settings.gradle", "settings.gradle.kts", "gradle.properties",
+      "gradlew",         "gradlew.bat",         "mvnw",
+      "mvnw.cmd",        "build.xml",           "init.gradle"};
   static const std::array<std::string_view, 3> root_build_dirs{".mvn/", "gradle/", "buildSrc/"};
   for (auto f : root_build_files) {
     if (rel == f) return true;
@@ -38,6 +39,8 @@ bool is_reserved_path(const std::string& rel) {
   // Test-framework configuration found on the classpath would change how the tests run.
   const std::string leaf = fs::path(rel).filename().string();
   if (leaf == "junit-platform.properties" || leaf == "allure.properties") return true;
+  // A module descriptor changes how every tool compiles and runs the tests (and breaks them).
+  if (leaf == "module-info.java") return true;
   if (rel.find("META-INF/services/") != std::string::npos) return true;
   return false;
 }
@@ -46,8 +49,8 @@ namespace {
 
 void remove_protected(const pit::Pit& pit, const fs::path& project) {
   std::vector<fs::path> doomed;
-  for (auto it = fs::recursive_directory_iterator(project); it != fs::recursive_directory_iterator();
-       ++it) {
+  for (auto it = fs::recursive_directory_iterator(project);
+       it != fs::recursive_directory_iterator(); ++it) {
     const std::string rel = util::relative_slash(it->path(), project);
     bool drop = !it->is_directory() && is_reserved_path(rel);
     for (const auto& glob : pit.protected_globs) drop = drop || pit::glob_match(glob, rel);

@@ -89,8 +89,9 @@ class Fields {
 };
 
 const std::set<std::string> kKnownKeys{
-    "id",        "title",    "language", "build",   "timeout_ms",     "memory_mb", "max_score",
-    "expected_tests", "overlay", "protected", "required", "weights", "default_weight", "network"};
+    "id",        "title",     "language",       "build",   "timeout_ms",
+    "memory_mb", "max_score", "expected_tests", "overlay", "protected",
+    "required",  "weights",   "default_weight", "network"};
 
 bool is_relative_inside(const std::string& path) {
   if (path.empty() || path.front() == '/') return false;
@@ -146,8 +147,9 @@ void read_weights(const Fields& f, Pit& pit) {
       f.fail(item.first, "weights", "'" + key + "' is not Class or Class#method");
     }
     WeightRule rule{m[1].str(), m[4].str(), f.number(item.second, "weights." + key, 0)};
-    const bool known = std::any_of(pit.test_classes.begin(), pit.test_classes.end(),
-                                   [&](const auto& c) { return class_matches(rule.class_name, c); });
+    const bool known =
+        std::any_of(pit.test_classes.begin(), pit.test_classes.end(),
+                    [&](const auto& c) { return class_matches(rule.class_name, c); });
     if (!known) {
       f.fail(item.first, "weights",
              "'" + key + "' names no test class of the overlay (src/test/java)");
@@ -215,7 +217,8 @@ Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
     pit.build = *tool;
   }
   pit.timeout_ms = defaults.timeout_ms;
-  if (f.has("timeout_ms")) pit.timeout_ms = static_cast<int>(f.integer("timeout_ms", 1000, 86400000));
+  if (f.has("timeout_ms"))
+    pit.timeout_ms = static_cast<int>(f.integer("timeout_ms", 1000, 86400000));
   pit.memory_mb = defaults.memory_mb;
   if (f.has("memory_mb")) pit.memory_mb = static_cast<int>(f.integer("memory_mb", 128, 1 << 20));
   if (f.has("max_score")) {

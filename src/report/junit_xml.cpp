@@ -1,8 +1,7 @@
 #include "report/junit_xml.hpp"
 
-#include <pugixml.hpp>
-
 #include <cstdlib>
+#include <pugixml.hpp>
 #include <stdexcept>
 
 #include "util/fs.hpp"
@@ -12,9 +11,12 @@ namespace runner::report {
 
 std::string to_string(TestStatus status) {
   switch (status) {
-    case TestStatus::Passed: return "passed";
-    case TestStatus::Failed: return "failed";
-    case TestStatus::Skipped: return "skipped";
+    case TestStatus::Passed:
+      return "passed";
+    case TestStatus::Failed:
+      return "failed";
+    case TestStatus::Skipped:
+      return "skipped";
   }
   return "?";
 }
@@ -88,10 +90,18 @@ std::vector<TestCase> parse_junit_xml(const std::string& xml) {
 }
 
 std::vector<TestCase> parse_report_files(const std::vector<std::filesystem::path>& files,
-                                         std::vector<std::string>& problems) {
+                                         std::vector<std::string>& problems,
+                                         std::uintmax_t max_bytes) {
   std::vector<TestCase> all;
   for (const auto& file : files) {
     try {
+      const auto size = std::filesystem::file_size(file);
+      if (size > max_bytes) {
+        problems.push_back(file.filename().string() + ": " + std::to_string(size) +
+                           " bytes, over the limit of " + std::to_string(max_bytes) +
+                           " (the tests printed too much)");
+        continue;
+      }
       auto tests = parse_junit_xml(util::read_file(file));
       all.insert(all.end(), tests.begin(), tests.end());
     } catch (const std::exception& e) {

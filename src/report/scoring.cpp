@@ -21,7 +21,9 @@ std::string owning_class(const pit::Pit& pit, const std::string& class_name) {
 }
 
 // "adds[2]" -> "adds": weights name methods, not invocations.
-std::string base_method(const std::string& method) { return method.substr(0, method.find('[')); }
+std::string base_method(const std::string& method) {
+  return method.substr(0, method.find('['));
+}
 
 struct Candidate {
   std::string owner;  // the PIT class
@@ -29,7 +31,8 @@ struct Candidate {
   bool did_not_run = false;
 };
 
-void add_missing(std::vector<Candidate>& tests, const std::string& owner, const std::string& method) {
+void add_missing(std::vector<Candidate>& tests, const std::string& owner,
+                 const std::string& method) {
   const bool present = std::any_of(tests.begin(), tests.end(), [&](const Candidate& c) {
     return c.owner == owner && base_method(c.test.method) == method;
   });
@@ -40,7 +43,9 @@ void add_missing(std::vector<Candidate>& tests, const std::string& owner, const 
 
 }  // namespace
 
-double round2(double value) { return std::round(value * 100.0) / 100.0; }
+double round2(double value) {
+  return std::round(value * 100.0) / 100.0;
+}
 
 Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit) {
   std::vector<Candidate> tests;
@@ -81,7 +86,8 @@ Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit) {
 
   Score score;
   double total_weight = 0;
-  for (const auto& c : tests) total_weight += pit::weight_of(pit, c.owner, base_method(c.test.method));
+  for (const auto& c : tests)
+    total_weight += pit::weight_of(pit, c.owner, base_method(c.test.method));
   score.max_score = pit.max_score.value_or(total_weight);
   const double scale = total_weight > 0 ? score.max_score / total_weight : 0;
 

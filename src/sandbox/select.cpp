@@ -14,8 +14,9 @@ Selection select_launcher(config::SandboxLevel requested) {
   for (const auto& f : s.launcher->features()) features += (features.empty() ? "" : ", ") + f;
   s.description = "none (" + features + ")";
   if (requested == SandboxLevel::Auto) {
-    s.description += " — WARNING: no isolating level is implemented yet; do not grade untrusted "
-                     "code on a shared host";
+    s.description +=
+        " — WARNING: no isolating level is implemented yet; do not grade untrusted "
+        "code on a shared host";
   }
   return s;
 }

@@ -1,11 +1,11 @@
 #include "util/fs.hpp"
 
+#include <stdlib.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
-
-#include <stdlib.h>
 
 namespace runner::util {
 
@@ -28,8 +28,8 @@ fs::path make_temp_dir(const fs::path& parent, const std::string& prefix) {
   fs::create_directories(parent);
   std::string templ = (parent / (prefix + "XXXXXX")).string();
   if (mkdtemp(templ.data()) == nullptr) {
-    throw std::system_error(errno, std::generic_category(), "cannot create a directory in " +
-                                                                parent.string());
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot create a directory in " + parent.string());
   }
   return templ;
 }

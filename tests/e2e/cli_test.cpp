@@ -1,1 +1,202 @@
+// The `runner` binary's command line (SPEC §1, §2): exit codes, messages, banner, JSON output.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/zip_builder.hpp"
+#include "util/fs.hpp"
+
+namespace runner {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  // Runs the binary in `cwd` with exactly `env` (plus PATH), capturing both streams.
+  CommandResult run(const std::string& args, const std::string& env = "",
+                    const fs::path& cwd = {}) {
+    const fs::path dir = cwd.empty() ? tmp.path() : cwd;
+    const std::string cmd = "cd '" + dir.string() + "' && env -i PATH=/usr/bin:/bin " + env + " " +
+                            RUNNER_BINARY + " " + args + " >'" + (tmp / "out").string() + "' 2>'" +
+                            (tmp / "err").string() + "'";
+    const int status = std::system(cmd.c_str());
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = util::read_file(tmp / "out");
+    r.err = util::read_file(tmp / "err");
+    return r;
+  }
+  fs::path example_zip(const std::string& name) {
+    const fs::path zip = tmp / (name + ".zip");
+    testing::ZipBuilder().tree(testing::source_dir() / "examples/submissions" / name).write(zip);
+    return zip;
+  }
+  // The example PIT switched to javac, the fastest driver.
+  fs::path javac_pit() {
+    const fs::path dir = tmp / "pits/calculator";
+    fs::create_directories(dir);
+    fs::copy(testing::source_dir() / "examples/pits/calculator", dir, fs::copy_options::recursive);
+    std::string yaml = util::read_file(dir / "pit.yaml");
+    yaml.replace(yaml.find("build: maven"), 12, "build: javac");
+    util::write_file(dir / "pit.yaml", yaml);
+    return dir;
+  }
+
+  TempDir tmp;
+  const std::string cloud_env =
+      "AWS_REGION=eu-south-2 AWS_S3_BUCKET=b AWS_SQS_QUEUE_URL=http://127.0.0.1:1/q "
+      "DATABASE_URL=postgresql://runner:hunter2@127.0.0.1:5432/runner "
+      "AWS_SECRET_ACCESS_KEY=canary-secret-key RUNNER_SANDBOX=none";
+};
+
+TEST_F(CliTest, Version) {
+  const CommandResult r = run("version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "runner 0.1.0\n");
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(run("grade").exit_code, 2);
+  EXPECT_EQ(run("grade --bogus").exit_code, 2);
+  const CommandResult missing_zip = run("grade nope.zip --pit " + javac_pit().string());
+  EXPECT_EQ(missing_zip.exit_code, 2);
+  EXPECT_NE(missing_zip.err.find("submission not found: nope.zip"), std::string::npos);
+}
+
+TEST_F(CliTest, InvalidPitExitsTwoNamingTheKey) {
+  const fs::path pit = javac_pit();
+  util::write_file(pit / "pit.yaml", "id: calculator\ntimeout_ms: soon\n");
+  const CommandResult r =
+      run("grade " + example_zip("correct").string() + " --pit " + pit.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("✗ invalid PIT: " + (pit / "pit.yaml").string() + ":2: timeout_ms:"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, CheckConfigListsEverythingMissing) {
+  const CommandResult r = run("check-config");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "✗ Configuration validation failed:\n"
+            "Missing required environment variables:\n"
+            "  - AWS_REGION\n"
+            "  - AWS_S3_BUCKET\n"
+            "  - AWS_SQS_QUEUE_URL\n"
+            "  - DATABASE_URL or (DB_HOST, DB_PORT, DB_USERNAME, DB_PASSWORD, DB_NAME)\n"
+            "\n"
+            "Please check your .env file or environment configuration.\n");
+}
+
+TEST_F(CliTest, CheckConfigPrintsTheBannerWithSecretsMasked) {
+  const CommandResult r = run("check-config", cloud_env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("🚀 Runner Service starting..."), std::string::npos);
+  EXPECT_NE(r.out.find("✓ Configuration loaded successfully"), std::string::npos);
+  EXPECT_NE(r.out.find("📋 Configuration:"), std::string::npos);
+  EXPECT_NE(r.out.find("postgresql://runner:****@127.0.0.1:5432/runner"), std::string::npos);
+  EXPECT_NE(r.out.find("Sandbox:"), std::string::npos);
+  EXPECT_NE(r.out.find("✓ Runner initialization complete"), std::string::npos);
+  EXPECT_EQ(r.out.find("hunter2"), std::string::npos);
+  EXPECT_EQ(r.out.find("canary-secret-key"), std::string::npos);
+}
+
+TEST_F(CliTest, DotenvFillsInAndTheEnvironmentWins) {
+  util::write_file(tmp / ".env",
+                   "AWS_REGION=eu-west-1\nAWS_S3_BUCKET=from-dotenv\n"
+                   "AWS_SQS_QUEUE_URL=http://127.0.0.1:1/q\n"
+                   "DATABASE_URL=postgresql://u:p@h:5432/d\n");
+  const CommandResult r = run("check-config", "AWS_REGION=eu-south-2");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("from-dotenv"), std::string::npos);
+  EXPECT_NE(r.out.find("eu-south-2"), std::string::npos);
+  EXPECT_EQ(r.out.find("eu-west-1"), std::string::npos);
+}
+
+TEST_F(CliTest, InvalidValueIsReported) {
+  const CommandResult r = run("check-config", cloud_env + " RUNNER_TIMEOUT_MS=abc");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("Invalid environment variables:\n  - RUNNER_TIMEOUT_MS: 'abc' is not an "
+                       "integer"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, UnavailableSandboxLevelFailsFast) {
+  const CommandResult r = run("check-config", cloud_env + " RUNNER_SANDBOX=full");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("RUNNER_SANDBOX=full is not available"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, GradePrintsATableAndWritesBothFiles) {
+  const CommandResult r =
+      run("grade " + example_zip("partial").string() + " --pit " + javac_pit().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("CalculatorTest.divides"), std::string::npos);
+  EXPECT_NE(r.out.find("Score: 5.71 / 10.00"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("COMPLETED"), std::string::npos);
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << "colours on a non-terminal";
+  EXPECT_TRUE(fs::exists(tmp / "runner-out/partial/feedback.json"));
+  EXPECT_TRUE(fs::exists(tmp / "runner-out/partial/log.txt"));
+}
+
+TEST_F(CliTest, GradeJsonPrintsFeedback) {
+  const CommandResult r =
+      run("grade " + example_zip("correct").string() + " --pit " + javac_pit().string() +
+          " --json --submission-id s-42 --out " + (tmp / "o").string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["submission_id"], "s-42");
+  EXPECT_EQ(json["status"], "COMPLETED");
+  EXPECT_EQ(json["score"], 10.0);
+  EXPECT_EQ(json, nlohmann::json::parse(util::read_file(tmp / "o/feedback.json")));
+}
+
+TEST_F(CliTest, InvalidSubmissionStillExitsZero) {
+  util::write_file(tmp / "garbage.zip", "not a zip");
+  const CommandResult r = run("grade garbage.zip --pit " + javac_pit().string() + " --json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["status"], "INVALID_SUBMISSION");
+  EXPECT_EQ(json["output"].get<std::string>().rfind("not a ZIP archive or corrupt", 0), 0u);
+}
+
+TEST_F(CliTest, MissingJdkIsARunnerErrorExitOne) {
+  const CommandResult r =
+      run("grade " + example_zip("correct").string() + " --pit " + javac_pit().string(),
+          "JDK_VERSION=98");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("JDK 98 not found"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, PitCheckWithSolution) {
+  const fs::path pit = javac_pit();
+  const CommandResult ok =
+      run("pit check " + pit.string() + " --solution " + example_zip("correct").string());
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("✓ PIT calculator is valid"), std::string::npos);
+  EXPECT_NE(ok.out.find("✓ the solution gets full marks"), std::string::npos);
+  const CommandResult bad =
+      run("pit check " + pit.string() + " --solution " + example_zip("partial").string());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("✗ the solution does not get full marks"), std::string::npos);
+}
+
+TEST_F(CliTest, PitCheckRejectsABrokenPit) {
+  const fs::path pit = javac_pit();
+  util::write_file(pit / "pit.yaml", "id: calculator\nwieghts: {}\n");
+  const CommandResult r = run("pit check " + pit.string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(":2: wieghts: unknown key"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace runner

@@ -20,18 +20,31 @@ using testing::TempDir;
 using testing::ZipBuilder;
 
 struct DriverCase {
-  std::string name;       // the build tool
-  std::string pit;        // example PIT it starts from
+  std::string name;          // test name suffix
+  std::string build;         // the PIT's build tool
+  std::string pit;           // example PIT it starts from
+  std::string build_gradle;  // replaces overlay/build.gradle when set
 };
 
-std::string case_name(const ::testing::TestParamInfo<DriverCase>& info) { return info.param.name; }
+// JUnit 5 on Gradle 4.4.1, which predates useJUnitPlatform(): the runner's init script runs the
+// console launcher instead of the native test task.
+const char* const kJupiterBuildGradle =
+    "apply plugin: 'java'\n"
+    "dependencies {\n"
+    "  testCompile 'org.junit.jupiter:junit-jupiter-api:5.9.2'\n"
+    "  testRuntime 'org.junit.jupiter:junit-jupiter-engine:5.9.2'\n"
+    "}\n";
+
+std::string case_name(const ::testing::TestParamInfo<DriverCase>& info) {
+  return info.param.name;
+}
 
 class GradeE2E : public ::testing::TestWithParam<DriverCase> {
  protected:
   static void SetUpTestSuite() {
     launcher_ = exec::make_plain_launcher().release();
-    tools_ = new drivers::Toolchain(
-        drivers::Toolchain::discover(17, testing::source_dir() / "share"));
+    tools_ =
+        new drivers::Toolchain(drivers::Toolchain::discover(17, testing::source_dir() / "share"));
   }
 
   // A copy of the driver's example PIT, as `id`, with pit.yaml keys replaced.
@@ -41,15 +54,19 @@ class GradeE2E : public ::testing::TestWithParam<DriverCase> {
       fs::create_directories(dir);
       fs::copy(testing::source_dir() / "examples/pits" / GetParam().pit, dir,
                fs::copy_options::recursive);
+      if (!GetParam().build_gradle.empty()) {
+        util::write_file(dir / "overlay/build.gradle", GetParam().build_gradle);
+      }
     }
     std::string yaml = util::read_file(dir / "pit.yaml");
     auto set = [&yaml](const std::string& key, const std::string& value) {
       const std::regex line("(^|\n)" + key + ":[^\n]*");
-      yaml = std::regex_search(yaml, line) ? std::regex_replace(yaml, line, "$1" + key + ": " + value)
-                                           : yaml + "\n" + key + ": " + value + "\n";
+      yaml = std::regex_search(yaml, line)
+                 ? std::regex_replace(yaml, line, "$1" + key + ": " + value)
+                 : yaml + "\n" + key + ": " + value + "\n";
     };
     set("id", "calculator");
-    set("build", GetParam().name);
+    set("build", GetParam().build);
     for (const auto& [k, v] : overrides) set(k, v);
     util::write_file(dir / "pit.yaml", yaml);
     return pit::load_pit(dir, {});
@@ -76,9 +93,7 @@ class GradeE2E : public ::testing::TestWithParam<DriverCase> {
     return m;
   }
 
-  static std::string describe(const grading::Verdict& v) {
-    return grading::to_json(v).dump(2);
-  }
+  static std::string describe(const grading::Verdict& v) { return grading::to_json(v).dump(2); }
 
   TempDir tmp;
   fs::path out;
@@ -111,7 +126,8 @@ TEST_P(GradeE2E, PartialSubmissionFailsExactlyTheWrongTests) {
   for (const auto& t : v.score.tests) {
     if (t.status == TestStatus::Failed) failing.push_back(t.name);
   }
-  EXPECT_EQ(failing, (std::vector<std::string>{"CalculatorTest.subtracts", "CalculatorTest.divides"}));
+  EXPECT_EQ(failing,
+            (std::vector<std::string>{"CalculatorTest.subtracts", "CalculatorTest.divides"}));
   // Weights: divides 2, the other five 1 -> 7; 4 passing of weight 1 scaled to 10 -> 5.71.
   EXPECT_EQ(v.score.score, 5.71);
   EXPECT_EQ(v.output, "4 of 6 tests passed");
@@ -162,7 +178,7 @@ TEST_P(GradeE2E, SystemExitFailsTheTestsThatNeverReported) {
 }
 
 TEST_P(GradeE2E, InfiniteLoopTimesOutPromptly) {
-  const int timeout_ms = GetParam().name == "gradle" ? 40000 : 15000;
+  const int timeout_ms = GetParam().build == "gradle" ? 40000 : 15000;
   const auto started = std::chrono::steady_clock::now();
   const auto v = grade(submission_zip("infinite-loop"),
                        make_pit({{"timeout_ms", std::to_string(timeout_ms)}}));
@@ -191,9 +207,11 @@ TEST_P(GradeE2E, MissingRequiredFileIsInvalid) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, GradeE2E,
-                         ::testing::Values(DriverCase{"javac", "calculator"},
-                                           DriverCase{"maven", "calculator"},
-                                           DriverCase{"gradle", "calculator-gradle"}),
+                         ::testing::Values(DriverCase{"javac", "javac", "calculator", ""},
+                                           DriverCase{"maven", "maven", "calculator", ""},
+                                           DriverCase{"gradle", "gradle", "calculator-gradle", ""},
+                                           DriverCase{"gradle_junit5", "gradle", "calculator",
+                                                      kJupiterBuildGradle}),
                          case_name);
 
 }  // namespace

@@ -32,7 +32,8 @@ ZipBuilder& ZipBuilder::encrypted(const std::string& name, const std::string& co
 
 ZipBuilder& ZipBuilder::tree(const std::filesystem::path& root, const std::string& prefix) {
   for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
-    if (e.is_regular_file()) file(prefix + util::relative_slash(e.path(), root), util::read_file(e));
+    if (e.is_regular_file())
+      file(prefix + util::relative_slash(e.path(), root), util::read_file(e));
   }
   return *this;
 }
@@ -69,8 +70,12 @@ void ZipBuilder::write(const std::filesystem::path& path) const {
 
 TempDir::TempDir()
     : path_(util::make_temp_dir(std::filesystem::temp_directory_path(), "runner-test-")) {}
-TempDir::~TempDir() { util::remove_tree_quietly(path_); }
+TempDir::~TempDir() {
+  util::remove_tree_quietly(path_);
+}
 
-std::filesystem::path source_dir() { return RUNNER_SOURCE_DIR; }
+std::filesystem::path source_dir() {
+  return RUNNER_SOURCE_DIR;
+}
 
 }  // namespace runner::testing

@@ -72,14 +72,18 @@ TEST(Settings, InvalidValuesGetTheirOwnSection) {
   EXPECT_EQ(r.problems.invalid[1],
             "RUNNER_SANDBOX: 'paranoid' is not one of auto, full, basic, none");
   const std::string text = format_problems(r.problems);
-  EXPECT_NE(text.find("\nInvalid environment variables:\n  - RUNNER_TIMEOUT_MS"), std::string::npos);
+  EXPECT_NE(text.find("\nInvalid environment variables:\n  - RUNNER_TIMEOUT_MS"),
+            std::string::npos);
 }
 
 TEST(Settings, DatabasePartsBuildAUrl) {
   Environment env = service_env();
   env.erase("DATABASE_URL");
-  env.insert({{"DB_HOST", "db"}, {"DB_PORT", "5432"}, {"DB_USERNAME", "u"},
-              {"DB_PASSWORD", "p@ss"}, {"DB_NAME", "n"}});
+  env.insert({{"DB_HOST", "db"},
+              {"DB_PORT", "5432"},
+              {"DB_USERNAME", "u"},
+              {"DB_PASSWORD", "p@ss"},
+              {"DB_NAME", "n"}});
   const auto r = load_settings(env, Purpose::Service);
   EXPECT_TRUE(r.problems.empty());
   EXPECT_EQ(r.settings.database_url, "postgresql://u:p@ss@db:5432/n");
@@ -89,9 +93,9 @@ TEST(Settings, PollIntervalIsCappedAtTwentySeconds) {
   EXPECT_EQ(load_settings({{"RUNNER_POLL_INTERVAL_MS", "60000"}}, Purpose::Grade)
                 .settings.poll_interval_ms,
             20000);
-  EXPECT_EQ(load_settings({{"RUNNER_POLL_INTERVAL_MS", "500"}}, Purpose::Grade)
-                .settings.poll_interval_ms,
-            500);
+  EXPECT_EQ(
+      load_settings({{"RUNNER_POLL_INTERVAL_MS", "500"}}, Purpose::Grade).settings.poll_interval_ms,
+      500);
 }
 
 TEST(Settings, BannerNeverShowsSecrets) {

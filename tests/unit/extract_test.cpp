@@ -1,10 +1,11 @@
 // Safe extraction (SPEC §4): every rejected case is built here, in the test, with libzip.
+#include "archive/extract.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "archive/entry_path.hpp"
-#include "archive/extract.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -53,10 +54,8 @@ class ExtractTest : public ::testing::Test {
 };
 
 TEST_F(ExtractTest, ExtractsFilesAndFolders) {
-  const auto stats = extract(ZipBuilder()
-                                 .dir("src/")
-                                 .file("src/main/java/A.java", "class A {}")
-                                 .file("README.md", "hi"));
+  const auto stats = extract(
+      ZipBuilder().dir("src/").file("src/main/java/A.java", "class A {}").file("README.md", "hi"));
   EXPECT_EQ(files(), (std::vector<std::string>{"README.md", "src/main/java/A.java"}));
   EXPECT_EQ(util::read_file(out() / "src/main/java/A.java"), "class A {}");
   EXPECT_EQ(stats.files, 2);
@@ -129,8 +128,7 @@ TEST_F(ExtractTest, RejectsDotDotEscapes) {
 }
 
 TEST_F(ExtractTest, RejectsSymlinksAndSpecialFiles) {
-  EXPECT_EQ(rejection(ZipBuilder().symlink("src/link", "/etc/passwd")),
-            "symbolic link 'src/link'");
+  EXPECT_EQ(rejection(ZipBuilder().symlink("src/link", "/etc/passwd")), "symbolic link 'src/link'");
   EXPECT_EQ(rejection(ZipBuilder().fifo("src/pipe")), "special file 'src/pipe'");
   EXPECT_TRUE(files().empty());
 }
@@ -158,9 +156,9 @@ TEST_F(ExtractTest, RejectsArchiveOverZipSizeLimit) {
   b.file("a", "some content that compresses to more than twenty bytes, surely");
   b.write(zip());
   const auto size = static_cast<std::int64_t>(fs::file_size(zip()));
-  EXPECT_EQ(rejection(b, {.max_zip_bytes = size - 1}),
-            "archive is " + std::to_string(size) + " bytes, over the limit of " +
-                std::to_string(size - 1));
+  EXPECT_EQ(rejection(b, {.max_zip_bytes = size - 1}), "archive is " + std::to_string(size) +
+                                                           " bytes, over the limit of " +
+                                                           std::to_string(size - 1));
 }
 
 TEST_F(ExtractTest, RejectsZipBombOnBytesActuallyInflated) {

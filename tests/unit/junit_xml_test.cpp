@@ -1,7 +1,8 @@
 // JUnit XML as each driver really writes it (fixtures captured from real runs of the example).
+#include "report/junit_xml.hpp"
+
 #include <gtest/gtest.h>
 
-#include "report/junit_xml.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -35,9 +36,13 @@ TEST(JunitXml, ConsoleLauncherPerEngineFile) {
   expect_partial_results(fixture("console-launcher-jupiter.xml"));
 }
 
-TEST(JunitXml, SurefirePerClassFile) { expect_partial_results(fixture("surefire.xml")); }
+TEST(JunitXml, SurefirePerClassFile) {
+  expect_partial_results(fixture("surefire.xml"));
+}
 
-TEST(JunitXml, GradlePerClassFile) { expect_partial_results(fixture("gradle-junit4.xml")); }
+TEST(JunitXml, GradlePerClassFile) {
+  expect_partial_results(fixture("gradle-junit4.xml"));
+}
 
 TEST(JunitXml, ErrorsCountAsFailuresAndSkipsAreSkipped) {
   const auto tests = parse_junit_xml(
@@ -45,7 +50,8 @@ TEST(JunitXml, ErrorsCountAsFailuresAndSkipsAreSkipped) {
       "<testcase name='a()' classname='p.T' time='0.5'/>"
       "<testcase name='b' classname='p.T'><error type='java.lang.NullPointerException'/></testcase>"
       "<testcase name='c' classname='p.T'><skipped message='disabled'/></testcase>"
-      "<testcase name='d(int)[2]' classname='p.T'><failure message='boom'>trace</failure></testcase>"
+      "<testcase name='d(int)[2]' classname='p.T'><failure "
+      "message='boom'>trace</failure></testcase>"
       "</testsuite></testsuites>");
   ASSERT_EQ(tests.size(), 4u);
   EXPECT_EQ(tests[0].method, "a");
@@ -65,12 +71,23 @@ TEST(JunitXml, RejectsWhatIsNotAReport) {
 TEST(JunitXml, UnreadableFilesAreSkippedAndNamed) {
   runner::testing::TempDir tmp;
   util::write_file(tmp / "TEST-half.xml", "<testsuite><testcase name='a' classname='x'>");
-  util::write_file(tmp / "TEST-ok.xml", "<testsuite><testcase name='a' classname='x'/></testsuite>");
+  util::write_file(tmp / "TEST-ok.xml",
+                   "<testsuite><testcase name='a' classname='x'/></testsuite>");
   std::vector<std::string> problems;
   const auto tests = parse_report_files({tmp / "TEST-half.xml", tmp / "TEST-ok.xml"}, problems);
   EXPECT_EQ(tests.size(), 1u);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].rfind("TEST-half.xml: not valid XML", 0), 0u);
+}
+
+TEST(JunitXml, OversizedReportsAreNotLoaded) {
+  runner::testing::TempDir tmp;
+  util::write_file(tmp / "TEST-big.xml", "<testsuite><testcase name='a' classname='x'/>" +
+                                             std::string(5000, ' ') + "</testsuite>");
+  std::vector<std::string> problems;
+  EXPECT_TRUE(parse_report_files({tmp / "TEST-big.xml"}, problems, 1000).empty());
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("over the limit of 1000"), std::string::npos);
 }
 
 TEST(JunitXml, MethodNamesLoseParameters) {

@@ -1,10 +1,11 @@
 // The plain launcher's contract: ordered output, exact environment, deadline, nothing left behind.
+#include "exec/launcher.hpp"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <thread>
 
-#include "exec/launcher.hpp"
 #include "exec/process_tree.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"

@@ -1,7 +1,8 @@
 // Output capture (SPEC §6): head + tail kept, the middle counted, memory bounded.
+#include "exec/output.hpp"
+
 #include <gtest/gtest.h>
 
-#include "exec/output.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -52,7 +53,8 @@ TEST(LogFile, StreamsHeadAndAppendsTailOnFinish) {
 
 TEST(MarkerWatch, SeesMarkersSplitAcrossWrites) {
   std::vector<std::string> seen;
-  MarkerWatch w({"T E S T S", "OutOfMemoryError"}, [&](const std::string& m) { seen.push_back(m); });
+  MarkerWatch w({"T E S T S", "OutOfMemoryError"},
+                [&](const std::string& m) { seen.push_back(m); });
   w.write("----\n T E S");
   w.write(" T S\n---- java.lang.OutOfMem");
   w.write("oryError ... OutOfMemoryError again");

@@ -1,8 +1,9 @@
 // PIT loading (SPEC §3): strict parsing, errors that name the file, line and key.
+#include "pit/pit.hpp"
+
 #include <gtest/gtest.h>
 
 #include "pit/glob.hpp"
-#include "pit/pit.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -100,8 +101,9 @@ TEST_F(PitTest, ErrorsNameFileLineAndKey) {
 
 TEST_F(PitTest, WeightsMustNameOverlayTestClasses) {
   EXPECT_EQ(error("id: calc\nweights:\n  NopeTest#adds: 2\n"),
-            file() + ":3: weights: 'NopeTest#adds' names no test class of the overlay "
-                     "(src/test/java)");
+            file() +
+                ":3: weights: 'NopeTest#adds' names no test class of the overlay "
+                "(src/test/java)");
   EXPECT_EQ(error("id: calc\nweights:\n  \"CalcTest#\": 2\n"),
             file() + ":3: weights: 'CalcTest#' is not Class or Class#method");
   EXPECT_EQ(error("id: calc\nweights:\n  CalcTest: lots\n"),
@@ -125,8 +127,9 @@ TEST_F(PitTest, RejectsBrokenYamlAndMissingFile) {
 
 TEST_F(PitTest, OverlayWithoutTestsIsAnError) {
   fs::remove_all(dir / "overlay/src");
-  EXPECT_EQ(error("id: calc\n"), file() + ": overlay: provides no test classes under "
-                                          "overlay/src/test/java");
+  EXPECT_EQ(error("id: calc\n"), file() +
+                                     ": overlay: provides no test classes under "
+                                     "overlay/src/test/java");
 }
 
 TEST(Glob, MatchesLikeGitignoreGlobs) {

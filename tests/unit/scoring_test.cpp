@@ -1,7 +1,7 @@
 // Scoring (SPEC §5): weights, max_score scaling, expected tests, only the PIT's own classes.
-#include <gtest/gtest.h>
-
 #include "report/scoring.hpp"
+
+#include <gtest/gtest.h>
 
 namespace runner::report {
 namespace {
@@ -23,8 +23,8 @@ TestCase failed(const std::string& method) {
 }
 
 TEST(Scoring, UnweightedScoreIsTheNumberPassed) {
-  const Score s = score_tests({passed("adds"), failed("subtracts"), passed("divides")},
-                              calculator_pit());
+  const Score s =
+      score_tests({passed("adds"), failed("subtracts"), passed("divides")}, calculator_pit());
   EXPECT_EQ(s.score, 2);
   EXPECT_EQ(s.max_score, 3);
   EXPECT_EQ(s.passed, 2);
@@ -111,9 +111,9 @@ TEST(Scoring, WeightedTestsMustAppear) {
 }
 
 TEST(Scoring, SkippedTestsEarnNothingButCount) {
-  const Score s = score_tests(
-      {passed("adds"), {"edu.uoc.CalcTest", "subtracts", TestStatus::Skipped, "", 0}},
-      calculator_pit());
+  const Score s =
+      score_tests({passed("adds"), {"edu.uoc.CalcTest", "subtracts", TestStatus::Skipped, "", 0}},
+                  calculator_pit());
   EXPECT_EQ(s.skipped, 1);
   EXPECT_EQ(s.failed, 0);
   EXPECT_EQ(s.score, 1);
@@ -121,8 +121,8 @@ TEST(Scoring, SkippedTestsEarnNothingButCount) {
 }
 
 TEST(Scoring, OrdersByTheTeachersSource) {
-  const Score s = score_tests({passed("powers"), passed("adds"), passed("unknown")},
-                              calculator_pit());
+  const Score s =
+      score_tests({passed("powers"), passed("adds"), passed("unknown")}, calculator_pit());
   EXPECT_EQ(s.tests[0].name, "CalcTest.adds");
   EXPECT_EQ(s.tests[1].name, "CalcTest.powers");
   EXPECT_EQ(s.tests[2].name, "CalcTest.unknown");

@@ -1,8 +1,9 @@
 // Preparing a project: protected files go, reserved files go, required files are checked, the
 // overlay wins.
+#include "grading/workspace.hpp"
+
 #include <gtest/gtest.h>
 
-#include "grading/workspace.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 

@@ -16,12 +16,22 @@ packages=(
   libmaven-compiler-plugin-java libmaven-resources-plugin-java libmaven-jar-plugin-java
   # tests, examples and benchmarks
   zip unzip hyperfine time
+  # AWS client checks: botocore re-verifies signatures; the aws CLI cross-checks S3 and SQS
+  python3-botocore awscli
 )
 
 # Development-only tools from npm (local S3/SQS servers for the integration tests), pinned by
 # tools/npm/package-lock.json. Installed after the apt packages (npm comes with nodejs).
 install_npm_tools() {
   [[ -f tools/npm/package-lock.json ]] || return 0
+  # Keep a Node that is already there (fauxqs needs Node >= 20; Debian 12's own is 18).
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    local sudo=""
+    if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+    echo "install.sh: installing nodejs npm"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm
+  fi
   if [[ -d tools/npm/node_modules ]] && [[ tools/npm/node_modules/.package-lock.json -nt tools/npm/package-lock.json ]]; then
     return 0
   fi

@@ -9,8 +9,6 @@ namespace runner::drivers {
 
 namespace fs = std::filesystem;
 
-const char* const kOutOfMemoryMarker = "java.lang.OutOfMemoryError";
-
 Toolchain Toolchain::discover(int jdk_version, const fs::path& share_dir) {
   Toolchain tools;
   tools.share_dir = share_dir;
@@ -82,6 +80,35 @@ StepResult run_step(const DriverInput& in, const std::string& title,
   }
   if (step.run.timed_out) in.log.write("\n[runner] time limit reached: stopped\n");
   return step;
+}
+
+void conclude_build_step(const DriverInput& in, const StepResult& step, const std::string& tool,
+                         const std::string& compile_marker, DriverResult& result) {
+  result.timed_out = step.run.timed_out;
+  result.out_of_memory = step.out_of_memory;
+  result.tests_started = step.testing_seen;
+  if (result.timed_out || result.out_of_memory || step.run.ok() || result.tests_started) return;
+  if (step.output.find(compile_marker) != std::string::npos) {
+    result.compile_failed = true;
+    result.compiler_output = compiler_errors(step.output, in.dirs.project);
+  } else {
+    result.tool_failure = tool + " failed before the tests ran: " + last_error_line(step.output);
+  }
+}
+
+std::string last_error_line(const std::string& output) {
+  std::string last;
+  bool after_what_went_wrong = false;
+  for (const auto& raw : util::split(output, '\n')) {
+    const std::string line = util::trim(raw);
+    if (after_what_went_wrong && !line.empty()) {
+      last = line;
+      after_what_went_wrong = false;
+    }
+    if (line.starts_with("[ERROR]") && line.size() > 8) last = util::trim(line.substr(7));
+    if (line.starts_with("* What went wrong")) after_what_went_wrong = true;
+  }
+  return last.empty() ? "no error message (see log.txt)" : last;
 }
 
 std::vector<fs::path> junit_reports_in(const fs::path& dir) {

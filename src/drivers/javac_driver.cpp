@@ -24,9 +24,7 @@ std::vector<fs::path> java_sources(const fs::path& dir) {
 }
 
 std::string join_paths(const std::vector<fs::path>& paths) {
-  std::string out;
-  for (const auto& p : paths) out += (out.empty() ? "" : ":") + p.string();
-  return out;
+  return util::join(std::vector<std::string>(paths.begin(), paths.end()), ":");
 }
 
 }  // namespace

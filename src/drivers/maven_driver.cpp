@@ -1,6 +1,8 @@
 // The `maven` driver: `mvn test` offline against the Debian repository, with the PIT's pom.
 #include "drivers/maven_driver.hpp"
 
+#include <fstream>
+
 #include "drivers/step.hpp"
 #include "util/text.hpp"
 
@@ -8,12 +10,10 @@ namespace runner::drivers {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> MavenDriver::command(const DriverInput& in) {
+namespace {
+
+std::vector<std::string> maven_command(const DriverInput& in) {
   const std::string settings = (in.tools.share_dir / "maven/settings.xml").string();
-  std::string test_classes;
-  for (const auto& cls : in.pit.test_classes) {
-    test_classes += (test_classes.empty() ? "" : ",") + cls;
-  }
   return {"mvn", "--offline", "--batch-mode", "--no-transfer-progress",
           // Debian's repository is the local repository, read-only (see the settings file).
           "--settings", settings, "--global-settings", settings,
@@ -23,40 +23,42 @@ std::vector<std::string> MavenDriver::command(const DriverInput& in) {
           // Test failures are the verdict's business, not a build failure.
           "-Dmaven.test.failure.ignore=true",
           // Only the PIT's test classes run, without extensions found on the classpath.
-          "-Dtest=" + test_classes, "-DfailIfNoTests=false",
+          "-Dtest=" + util::join(in.pit.test_classes, ","), "-DfailIfNoTests=false",
           "-Djunit.jupiter.extensions.autodetection.enabled=false", "test"};
 }
+
+// Surefire keeps what the forked JVM wrote outside its protocol (the JVM's own messages, such as
+// "Terminating due to java.lang.OutOfMemoryError") in *.dumpstream files instead of the console.
+// Copies their start into the log; true when one shows the fork ran out of memory.
+bool forward_dumpstreams(const DriverInput& in, const fs::path& reports_dir) {
+  bool out_of_memory = false;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(reports_dir, ec)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".dumpstream") continue;
+    std::ifstream file(entry.path(), std::ios::binary);
+    std::string head(16 * 1024, '\0');
+    file.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(file.gcount()));
+    in.log.write("[runner] output of the forked test JVM (" + entry.path().filename().string() +
+                 "):\n" + head + "\n");
+    out_of_memory = out_of_memory || head.find(kOutOfMemoryMarker) != std::string::npos;
+  }
+  return out_of_memory;
+}
+
+}  // namespace
 
 DriverResult MavenDriver::run(const DriverInput& in) {
   DriverResult result;
   if (in.on_stage) in.on_stage(Stage::Building);
-  const StepResult step =
-      run_step(in, "building and testing with Maven", command(in), in.dirs.project, {"T E S T S"});
-  result.timed_out = step.run.timed_out;
-  result.out_of_memory = step.out_of_memory;
-  result.tests_started = step.testing_seen;
+  const StepResult step = run_step(in, "building and testing with Maven", maven_command(in),
+                                   in.dirs.project, {"T E S T S"});
   // target/ is dropped from every submission, so these files were written by this run.
-  result.report_files = junit_reports_in(in.dirs.project / "target/surefire-reports");
-  if (result.timed_out || result.out_of_memory || step.run.ok() || result.tests_started) {
-    return result;
-  }
-  if (step.output.find("COMPILATION ERROR") != std::string::npos) {
-    result.compile_failed = true;
-    result.compiler_output = compiler_errors(step.output, in.dirs.project);
-  } else {
-    result.tool_failure = "maven failed before the tests ran: " + last_error_line(step.output);
-  }
+  const fs::path reports_dir = in.dirs.project / "target/surefire-reports";
+  result.report_files = junit_reports_in(reports_dir);
+  conclude_build_step(in, step, "maven", "COMPILATION ERROR", result);
+  if (forward_dumpstreams(in, reports_dir)) result.out_of_memory = true;
   return result;
-}
-
-std::string last_error_line(const std::string& output) {
-  std::string last;
-  for (const auto& line : util::split(output, '\n')) {
-    if (line.starts_with("[ERROR]") && util::trim(line).size() > 8)
-      last = util::trim(line.substr(8));
-    if (line.starts_with("FAILURE:") || line.starts_with("* What went wrong")) last = line;
-  }
-  return last.empty() ? "no error message (see log.txt)" : last;
 }
 
 }  // namespace runner::drivers

@@ -7,6 +7,9 @@
 
 namespace runner::drivers {
 
+// What a JVM that runs out of heap prints (with -XX:+ExitOnOutOfMemoryError it then exits).
+inline constexpr const char* kOutOfMemoryMarker = "java.lang.OutOfMemoryError";
+
 struct StepResult {
   exec::RunResult run;
   std::string output;  // this step's own output (bounded), e.g. compiler errors
@@ -19,6 +22,16 @@ struct StepResult {
 StepResult run_step(const DriverInput& in, const std::string& title,
                     const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                     const std::vector<std::string>& testing_markers = {});
+
+// For a build tool that compiles and tests in one step (Maven, Gradle): copies what the step saw
+// into `result`. A failure before the tests started is the student's compile error when
+// `compile_marker` is in the output, otherwise the tool's own failure (an ERROR, not the
+// student's fault).
+void conclude_build_step(const DriverInput& in, const StepResult& step, const std::string& tool,
+                         const std::string& compile_marker, DriverResult& result);
+
+// The last "[ERROR] ..." (Maven) or "* What went wrong" (Gradle) line, for a one-line reason.
+std::string last_error_line(const std::string& output);
 
 // TEST-*.xml files directly in `dir`, sorted by name.
 std::vector<std::filesystem::path> junit_reports_in(const std::filesystem::path& dir);

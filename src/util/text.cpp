@@ -31,6 +31,15 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return parts;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
 std::optional<long long> parse_int(std::string_view s, long long min, long long max) {
   long long value = 0;
   const auto* end = s.data() + s.size();

@@ -12,6 +12,7 @@ std::string trim(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 std::vector<std::string> split(std::string_view s, char sep);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
 // Parses a whole string as a base-10 integer in [min, max]; nullopt otherwise.
 std::optional<long long> parse_int(std::string_view s, long long min, long long max);

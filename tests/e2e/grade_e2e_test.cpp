@@ -198,6 +198,13 @@ TEST_P(GradeE2E, FiftyMegabytesOfOutputAreCapped) {
   EXPECT_TRUE(std::regex_search(log, std::regex(R"(\.\.\. \[\d+ bytes truncated\] \.\.\.)")));
 }
 
+TEST_P(GradeE2E, RunawayAllocationIsMemoryLimit) {
+  const auto v = grade(submission_zip("memory-hog"), make_pit({{"memory_mb", "256"}}));
+  ASSERT_EQ(v.status, Status::MemoryLimit) << describe(v);
+  EXPECT_NE(v.output.find("memory limit exceeded"), std::string::npos);
+  EXPECT_EQ(statuses(v)["CalculatorTest.adds"], TestStatus::Failed);
+}
+
 TEST_P(GradeE2E, MissingRequiredFileIsInvalid) {
   const auto v = grade(submission_zip("correct"),
                        make_pit({{"required", "[src/main/java/edu/uoc/Missing.java]"}}));

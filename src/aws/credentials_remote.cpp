@@ -1,0 +1,183 @@
+// Credential sources reached over HTTP: the ECS container endpoint and EC2 IMDSv2.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "aws/credentials.hpp"
+#include "aws/error.hpp"
+#include "aws/http.hpp"
+#include "aws/url.hpp"
+
+namespace runner::aws {
+
+namespace {
+
+std::string get(const Env& env, const std::string& name) {
+  auto it = env.find(name);
+  return it == env.end() ? std::string() : it->second;
+}
+
+[[noreturn]] void fail(const std::string& operation, const std::string& resource,
+                       const std::string& code, const std::string& message, long status = 0) {
+  AwsError::Details d;
+  d.service = "credentials";
+  d.operation = operation;
+  d.resource = resource;
+  d.code = code;
+  d.message = message;
+  d.http_status = status;
+  throw AwsError(std::move(d));
+}
+
+HttpOptions metadata_http_options(const RemoteCredentialsOptions& o) {
+  HttpOptions h;
+  h.connect_timeout = o.timeout;
+  h.proxy = "";  // metadata endpoints are link-local: never through a proxy
+  return h;
+}
+
+// One GET/PUT with a few quick attempts on transport errors and 5xx.
+HttpResponse fetch(HttpClient& http, HttpRequest request, const RemoteCredentialsOptions& o,
+                   const std::string& operation) {
+  std::string last_error;
+  for (int attempt = 1; attempt <= std::max(1, o.attempts); ++attempt) {
+    try {
+      HttpResponse r = http.perform(request);
+      if (r.status < 500) return r;
+      last_error = fmt::format("HTTP {}", r.status);
+    } catch (const TransportError& e) {
+      last_error = e.what();
+    }
+    if (attempt < o.attempts) std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+  }
+  fail(operation, request.url, "CredentialsEndpointUnavailable", last_error);
+}
+
+// Plain http is allowed only to hosts that cannot be intercepted off the machine, as the SDKs do.
+bool allowed_http_host(const std::string& host) {
+  return host.rfind("127.", 0) == 0 || host == "localhost" || host == "[::1]" ||
+         host == "169.254.170.2" || host == "169.254.170.23" || host == "[fd00:ec2::23]";
+}
+
+std::string read_token_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    fail("ContainerCredentials", path, "InvalidConfiguration",
+         "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string token = buffer.str();
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
+}  // namespace
+
+ContainerCredentialsProvider::ContainerCredentialsProvider(Env env,
+                                                           RemoteCredentialsOptions options)
+    : env_(std::move(env)), options_(std::move(options)) {}
+
+bool ContainerCredentialsProvider::configured(const Env& env) {
+  return !aws::get(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").empty() ||
+         !aws::get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI").empty();
+}
+
+Credentials ContainerCredentialsProvider::get() {
+  const std::string op = "ContainerCredentials";
+  std::string url;
+  if (std::string relative = aws::get(env_, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+      !relative.empty()) {
+    if (relative.front() != '/') relative.insert(relative.begin(), '/');
+    url = options_.ecs_host + relative;
+  } else {
+    url = aws::get(env_, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    Url parsed;
+    try {
+      parsed = Url::parse(url);
+    } catch (const std::invalid_argument& e) {
+      fail(op, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "InvalidConfiguration", e.what());
+    }
+    if (parsed.scheme == "http" && !allowed_http_host(parsed.host)) {
+      fail(op, url, "InvalidConfiguration",
+           "AWS_CONTAINER_CREDENTIALS_FULL_URI over http must point to a loopback or ECS/EKS "
+           "address");
+    }
+  }
+  std::string token;
+  if (std::string file = aws::get(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
+    token = read_token_file(file);
+  } else {
+    token = aws::get(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  }
+  if (token.find_first_of("\r\n") != std::string::npos) {
+    fail(op, url, "InvalidConfiguration", "the container authorization token contains a newline");
+  }
+  HttpClient http(metadata_http_options(options_));
+  HttpRequest request;
+  request.url = url;
+  request.timeout = options_.timeout;
+  if (!token.empty()) request.headers.emplace_back("Authorization", token);
+  HttpResponse r = fetch(http, request, options_, op);
+  if (r.status != 200) fail(op, url, "CredentialsEndpointError", "unexpected response", r.status);
+  try {
+    return parse_credentials_json(r.body, "container");
+  } catch (const std::runtime_error& e) {
+    fail(op, url, "InvalidCredentialsResponse", e.what(), r.status);
+  }
+}
+
+ImdsCredentialsProvider::ImdsCredentialsProvider(Env env, RemoteCredentialsOptions options)
+    : env_(std::move(env)), options_(std::move(options)) {}
+
+bool ImdsCredentialsProvider::disabled(const Env& env) {
+  std::string v = aws::get(env, "AWS_EC2_METADATA_DISABLED");
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return v == "true";
+}
+
+Credentials ImdsCredentialsProvider::get() {
+  const std::string op = "InstanceMetadata";
+  std::string endpoint = aws::get(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  if (endpoint.empty()) endpoint = options_.imds_endpoint;
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+  HttpClient http(metadata_http_options(options_));
+
+  HttpRequest token_request;
+  token_request.method = "PUT";
+  token_request.url = endpoint + "/latest/api/token";
+  token_request.timeout = options_.timeout;
+  token_request.headers.emplace_back("x-aws-ec2-metadata-token-ttl-seconds", "21600");
+  HttpResponse token = fetch(http, token_request, options_, op);
+  if (token.status != 200 || token.body.empty()) {
+    fail(op, token_request.url, "ImdsTokenError", "could not get an IMDSv2 session token",
+         token.status);
+  }
+
+  const std::string base = endpoint + "/latest/meta-data/iam/security-credentials/";
+  HttpRequest role_request;
+  role_request.url = base;
+  role_request.timeout = options_.timeout;
+  role_request.headers.emplace_back("x-aws-ec2-metadata-token", token.body);
+  HttpResponse role = fetch(http, role_request, options_, op);
+  std::string role_name = role.body.substr(0, role.body.find_first_of("\r\n"));
+  if (role.status != 200 || role_name.empty()) {
+    fail(op, base, "NoInstanceRole", "the instance has no IAM role attached", role.status);
+  }
+
+  HttpRequest creds_request = role_request;
+  creds_request.url = base + role_name;
+  HttpResponse creds = fetch(http, creds_request, options_, op);
+  if (creds.status != 200) {
+    fail(op, creds_request.url, "CredentialsEndpointError", "unexpected response", creds.status);
+  }
+  try {
+    return parse_credentials_json(creds.body, "imds");
+  } catch (const std::runtime_error& e) {
+    fail(op, creds_request.url, "InvalidCredentialsResponse", e.what(), creds.status);
+  }
+}
+
+}  // namespace runner::aws

@@ -32,6 +32,13 @@ int heap_mb(int memory_mb) {
   return std::max(64, memory_mb * 3 / 8);
 }
 
+exec::JobLimits job_limits(const pit::Pit& pit) {
+  exec::JobLimits limits;
+  limits.memory_mb = pit.memory_mb;
+  limits.network = pit.network;
+  return limits;
+}
+
 std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Toolchain& tools,
                                          int memory_mb) {
   const std::string java_home = tools.java_home.string();
@@ -71,7 +78,8 @@ StepResult run_step(const DriverInput& in, const std::string& title,
     }
   });
   exec::Tee tee({&in.log, &capture, &watch});
-  exec::Command cmd{argv, cwd, job_environment(in.dirs, in.tools, in.pit.memory_mb)};
+  exec::Command cmd{argv, cwd, job_environment(in.dirs, in.tools, in.pit.memory_mb), in.dirs.root,
+                    job_limits(in.pit)};
   step.run = in.launcher.run(cmd, in.deadline, tee);
   step.output = capture.text();
   // The JVM's own exit code for -XX:+ExitOnOutOfMemoryError is 3.

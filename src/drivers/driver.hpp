@@ -61,4 +61,7 @@ std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Too
 // JVM heap for each of a job's JVMs: a build tool and a forked test JVM may run at once.
 int heap_mb(int memory_mb);
 
+// The limits every command of a job runs under, from its PIT.
+exec::JobLimits job_limits(const pit::Pit& pit);
+
 }  // namespace runner::drivers

@@ -2,6 +2,7 @@
 // The process-launch seam: every build and test command of a job goes through a Launcher.
 // Today's implementation runs a plain child process; the sandbox plugs in here as another one.
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -13,10 +14,24 @@ namespace runner::exec {
 
 using Clock = std::chrono::steady_clock;
 
+// What one job may use. Every launcher gets it; how much of it is enforced depends on the level
+// (the plain launcher enforces only the deadline; the sandbox levels enforce the rest).
+struct JobLimits {
+  int memory_mb = 1024;                                // the whole job: build tool + test JVMs
+  bool network = false;                                // the PIT's `network`
+  int max_processes = 512;                             // processes and threads of the job
+  std::int64_t max_file_bytes = 256LL * 1024 * 1024;   // largest file the job may write
+  std::int64_t max_disk_bytes = 1024LL * 1024 * 1024;  // everything it writes
+  int cpu_seconds = 0;  // CPU time over all its processes; 0: derived from the deadline
+};
+
 struct Command {
   std::vector<std::string> argv;  // argv[0] is looked up in the job's PATH
   std::filesystem::path cwd;
   std::vector<std::string> env;  // the job's whole environment, KEY=VALUE
+  // The job folder (grading::JobDirs::root): the only tree the job may write to.
+  std::filesystem::path job_root;
+  JobLimits limits;
 };
 
 struct RunResult {
@@ -39,6 +54,14 @@ class Launcher {
   // Runs `cmd` to completion or until `deadline`, sending stdout and stderr, interleaved in
   // order, to `out`. When it returns, every process the command started is gone.
   virtual RunResult run(const Command& cmd, Clock::time_point deadline, OutputSink& out) = 0;
+
+  // Called once per job, after the runner has filled the job folder and before the first run():
+  // a level that runs jobs as another user hands the folder over here.
+  virtual void prepare_job(const std::filesystem::path& /*job_root*/) {}
+  // Called once per job after the last run(), before the runner reads the reports and removes
+  // the folder: take the folder back, remove what the job left elsewhere (e.g. in /tmp).
+  virtual void release_job(const std::filesystem::path& /*job_root*/) {}
+
   virtual std::string level() const = 0;
   virtual std::vector<std::string> features() const = 0;
 };

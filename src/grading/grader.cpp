@@ -41,6 +41,15 @@ void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pi
   }
 }
 
+// After an error mid-build the job must still be released before its folder goes.
+void release_quietly(exec::Launcher& launcher, const fs::path& root, exec::LogFile& log) {
+  try {
+    launcher.release_job(root);
+  } catch (const std::exception& e) {
+    log.write(std::string("[runner] releasing the job failed: ") + e.what() + "\n");
+  }
+}
+
 }  // namespace
 
 Verdict grade(const GradeRequest& request, const GradeContext& context) {
@@ -58,12 +67,15 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
   fs::create_directories(request.out_dir);
   exec::LogFile log(request.out_dir / "log.txt", context.max_log_bytes);
   std::optional<JobDirs> dirs;
+  bool job_prepared = false;
   try {
     progress(Progress::Preparing);
     dirs = JobDirs::create(context.work_dir);
     // The clock starts with the build: extraction is bounded by the archive limits instead.
     const auto deadline = exec::Clock::now() + std::chrono::milliseconds(request.pit.timeout_ms);
     prepare_project(request.zip, request.pit, context.limits, *dirs);
+    context.launcher.prepare_job(dirs->root);
+    job_prepared = true;
 
     auto driver = drivers::make_driver(request.pit.build);
     drivers::DriverInput input{
@@ -71,6 +83,8 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
           progress(s == drivers::Stage::Building ? Progress::Building : Progress::Testing);
         }};
     const drivers::DriverResult built = driver->run(input);
+    job_prepared = false;
+    context.launcher.release_job(dirs->root);
     progress(Progress::Scoring);
 
     std::vector<std::string> problems;
@@ -91,6 +105,7 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     report::zero_all(v.score);
     log.write("[runner] " + v.output + "\n");
   }
+  if (job_prepared) release_quietly(context.launcher, dirs->root, log);
   if (dirs) util::remove_tree_quietly(dirs->root);
   log.finish();
   v.finished_at = std::chrono::system_clock::now();

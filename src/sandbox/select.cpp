@@ -2,7 +2,7 @@
 
 namespace runner::sandbox {
 
-Selection select_launcher(config::SandboxLevel requested) {
+Selection select_launcher(config::SandboxLevel requested, int /*slot*/) {
   using config::SandboxLevel;
   if (requested == SandboxLevel::Full || requested == SandboxLevel::Basic) {
     throw SandboxUnavailable("RUNNER_SANDBOX=" + config::to_string(requested) +

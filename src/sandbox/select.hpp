@@ -21,6 +21,8 @@ struct Selection {
 };
 
 // Throws SandboxUnavailable, with the reason, for a level this host or build cannot provide.
-Selection select_launcher(config::SandboxLevel requested);
+// `slot` numbers the concurrent jobs of one runner (0 .. RUNNER_CONCURRENCY-1): each slot gets
+// its own launcher, and levels that need per-job resources (a uid, a cgroup) key them on it.
+Selection select_launcher(config::SandboxLevel requested, int slot = 0);
 
 }  // namespace runner::sandbox

@@ -18,7 +18,8 @@ using namespace std::chrono_literals;
 class LauncherTest : public ::testing::Test {
  protected:
   RunResult sh(const std::string& script, std::chrono::milliseconds limit = 20s) {
-    Command cmd{{"sh", "-c", script}, tmp.path(), {"PATH=/usr/bin:/bin", "ONLY=this"}};
+    Command cmd{
+        {"sh", "-c", script}, tmp.path(), {"PATH=/usr/bin:/bin", "ONLY=this"}, tmp.path(), {}};
     TextCapture capture(1 << 20);
     auto result = launcher->run(cmd, Clock::now() + limit, capture);
     output = capture.text();
@@ -50,7 +51,7 @@ TEST_F(LauncherTest, ReportsExitCodesAndSignals) {
 }
 
 TEST_F(LauncherTest, MissingProgramIsALaunchError) {
-  Command cmd{{"no-such-program-xyz"}, tmp.path(), {"PATH=/usr/bin:/bin"}};
+  Command cmd{{"no-such-program-xyz"}, tmp.path(), {"PATH=/usr/bin:/bin"}, tmp.path(), {}};
   TextCapture capture;
   EXPECT_THROW(launcher->run(cmd, Clock::now() + 5s, capture), LaunchError);
 }
@@ -80,7 +81,7 @@ TEST_F(LauncherTest, DaemonsLeftBehindByAFinishedJobAreKilled) {
 }
 
 TEST_F(LauncherTest, EndlessOutputIsReadUntilTheDeadline) {
-  Command cmd{{"sh", "-c", "yes 0123456789"}, tmp.path(), {"PATH=/usr/bin:/bin"}};
+  Command cmd{{"sh", "-c", "yes 0123456789"}, tmp.path(), {"PATH=/usr/bin:/bin"}, tmp.path(), {}};
   HeadTail kept(1000);
   struct Sink : OutputSink {
     HeadTail& h;

@@ -9,6 +9,10 @@ scripts/build.sh
 # JVMs and some assert that a timeout fires on time.
 ctest --test-dir build --output-on-failure -L unit -j "$(nproc)" "$@"
 ctest --test-dir build --output-on-failure -L e2e "$@"
+# The sandbox: isolation concerns and the adversarial suite (run one at a time).
+if ctest --test-dir build -N -L sandbox | grep -q "Total Tests: [1-9]"; then
+  ctest --test-dir build --output-on-failure -L sandbox "$@"
+fi
 # Tests against real local servers (S3/SQS emulators, PostgreSQL), started by the tests themselves.
 if ctest --test-dir build -N -L integration | grep -q "Total Tests: [1-9]"; then
   ctest --test-dir build --output-on-failure -L integration "$@"

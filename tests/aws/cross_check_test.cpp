@@ -12,14 +12,6 @@
 namespace runner::aws {
 namespace {
 
-ReceiveOptions wait(int seconds, int max_messages = 1, std::optional<int> visibility = {}) {
-  ReceiveOptions o;
-  o.wait_seconds = seconds;
-  o.max_messages = max_messages;
-  o.visibility_timeout = visibility;
-  return o;
-}
-
 class CrossCheck : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -92,7 +84,7 @@ TEST_F(CrossCheck, ClientReceivesWhatTheCliSent) {
   auto [rc, out] = aws("sqs send-message --queue-url " + queue + " --message-body '" + body + "'");
   ASSERT_EQ(rc, 0) << out;
   std::string id = nlohmann::json::parse(out)["MessageId"];
-  auto messages = sqs_->receive_messages(queue, wait(2));
+  auto messages = sqs_->receive_messages(queue, testing::receive_options(2));
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].message_id, id);
   EXPECT_EQ(messages[0].body, body);

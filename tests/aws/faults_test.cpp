@@ -13,14 +13,6 @@
 namespace runner::aws {
 namespace {
 
-ReceiveOptions wait(int seconds, int max_messages = 1, std::optional<int> visibility = {}) {
-  ReceiveOptions o;
-  o.wait_seconds = seconds;
-  o.max_messages = max_messages;
-  o.visibility_timeout = visibility;
-  return o;
-}
-
 using std::chrono::milliseconds;
 
 class Faults : public ::testing::Test {
@@ -128,7 +120,7 @@ TEST_F(Faults, SqsThrottlingIsRetried) {
   sqs.send_message(queue_, "hello");
   EXPECT_EQ(proxied_requests(), 3);
   EXPECT_EQ(sleeps_.size(), 2u);
-  auto got = sqs.receive_messages(queue_, wait(1));
+  auto got = sqs.receive_messages(queue_, testing::receive_options(1));
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].body, "hello");
 }
@@ -142,7 +134,7 @@ TEST_F(Faults, SqsFinalErrorNamesTypeAndMessage) {
          {"format", "json"},
          {"count", 10}});
   try {
-    sqs.receive_messages(queue_, wait(0));
+    sqs.receive_messages(queue_, testing::receive_options(0));
     FAIL();
   } catch (const AwsError& e) {
     EXPECT_EQ(std::string(e.what()),

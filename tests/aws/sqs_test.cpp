@@ -14,14 +14,6 @@
 namespace runner::aws {
 namespace {
 
-ReceiveOptions wait(int seconds, int max_messages = 1, std::optional<int> visibility = {}) {
-  ReceiveOptions o;
-  o.wait_seconds = seconds;
-  o.max_messages = max_messages;
-  o.visibility_timeout = visibility;
-  return o;
-}
-
 class SqsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -39,7 +31,7 @@ class SqsTest : public ::testing::Test {
 TEST_F(SqsTest, SendReceiveDelete) {
   std::string body = R"({"submissionId":"s-1","pitId":"p","zipKey":"submissions/ü 1.zip"})";
   std::string id = sqs_->send_message(queue_, body);
-  auto messages = sqs_->receive_messages(queue_, wait(1, 10));
+  auto messages = sqs_->receive_messages(queue_, testing::receive_options(1, 10));
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].message_id, id);
   EXPECT_EQ(messages[0].body, body);
@@ -54,16 +46,16 @@ TEST_F(SqsTest, SendReceiveDelete) {
 
 TEST_F(SqsTest, VisibilityTimeoutAndReceiveCount) {
   sqs_->send_message(queue_, "job");
-  auto first = sqs_->receive_messages(queue_, wait(0, 1, 30));
+  auto first = sqs_->receive_messages(queue_, testing::receive_options(0, 1, 30));
   ASSERT_EQ(first.size(), 1u);
   // Invisible now: nothing to receive.
-  EXPECT_TRUE(sqs_->receive_messages(queue_, wait(0)).empty());
+  EXPECT_TRUE(sqs_->receive_messages(queue_, testing::receive_options(0)).empty());
   EXPECT_EQ(sqs_->get_queue_attributes(queue_, {"ApproximateNumberOfMessagesNotVisible"})
                 .at("ApproximateNumberOfMessagesNotVisible"),
             "1");
   // Returning it to the queue (visibility 0) makes it receivable again, with a higher count.
   sqs_->change_message_visibility(queue_, first[0].receipt_handle, 0);
-  auto second = sqs_->receive_messages(queue_, wait(1));
+  auto second = sqs_->receive_messages(queue_, testing::receive_options(1));
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].message_id, first[0].message_id);
   EXPECT_EQ(second[0].receive_count(), 2);
@@ -71,7 +63,7 @@ TEST_F(SqsTest, VisibilityTimeoutAndReceiveCount) {
 
 TEST_F(SqsTest, LongPollWaitsThenReturnsEmpty) {
   auto start = std::chrono::steady_clock::now();
-  auto messages = sqs_->receive_messages(queue_, wait(2));
+  auto messages = sqs_->receive_messages(queue_, testing::receive_options(2));
   auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_TRUE(messages.empty());
   EXPECT_GE(waited, std::chrono::milliseconds(1800));
@@ -86,7 +78,7 @@ TEST_F(SqsTest, LongPollReturnsAsSoonAsAMessageArrives) {
     other.send_message(queue_, "late");
   });
   auto start = std::chrono::steady_clock::now();
-  auto messages = sqs_->receive_messages(queue_, wait(10));
+  auto messages = sqs_->receive_messages(queue_, testing::receive_options(10));
   auto waited = std::chrono::steady_clock::now() - start;
   sender.join();
   ASSERT_EQ(messages.size(), 1u);
@@ -106,7 +98,7 @@ TEST_F(SqsTest, ErrorsCarryTypeAndMessage) {
         << e.what();
   }
   try {
-    sqs_->receive_messages(queue_, wait(25));
+    sqs_->receive_messages(queue_, testing::receive_options(25));
     FAIL();
   } catch (const AwsError& e) {
     EXPECT_EQ(e.code(), "InvalidParameterValue") << e.what();
@@ -133,7 +125,7 @@ TEST(SqsFake, CorruptedBodyIsRejected) {
   SqsClient sqs(testing::local_config(port),
                 std::make_shared<StaticCredentialsProvider>(testing::test_credentials()));
   try {
-    sqs.receive_messages("http://queue", wait(0));
+    sqs.receive_messages("http://queue", testing::receive_options(0));
     ADD_FAILURE() << "expected an MD5 error";
   } catch (const AwsError& e) {
     EXPECT_EQ(e.code(), "InvalidResponse");

@@ -87,27 +87,12 @@ std::string aws_cli() {
   return "";
 }
 
-TempDir::TempDir() {
-  std::string templ = (std::filesystem::temp_directory_path() / "runner-aws-XXXXXX").string();
-  if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = templ;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file(const std::filesystem::path& p, const std::string& data) {
-  std::ofstream out(p, std::ios::binary);
-  out << data;
+ReceiveOptions receive_options(int seconds, int max_messages, std::optional<int> visibility) {
+  ReceiveOptions o;
+  o.wait_seconds = seconds;
+  o.max_messages = max_messages;
+  o.visibility_timeout = visibility;
+  return o;
 }
 
 }  // namespace runner::aws::testing

@@ -2,12 +2,16 @@
 // The local servers the integration tests talk to, and configs pointing the client at them.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "aws/config.hpp"
 #include "aws/credentials.hpp"
 #include "aws/http.hpp"
+#include "aws/sqs.hpp"
 #include "support/child_process.hpp"
+#include "support/zip_builder.hpp"
+#include "util/fs.hpp"
 
 namespace runner::aws::testing {
 
@@ -34,21 +38,13 @@ std::string aws_cli();
 // Runs a shell command, returns {exit code, stdout}.
 std::pair<int, std::string> run(const std::string& command);
 
-// A fresh directory, removed with its contents at destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+// The shared test helpers (a self-removing temp folder, whole-file I/O).
+using runner::testing::TempDir;
+using util::read_file;
+using util::write_file;
 
- private:
-  std::filesystem::path path_;
-};
-
-std::string read_file(const std::filesystem::path& p);
-void write_file(const std::filesystem::path& p, const std::string& data);
+// ReceiveMessage options for tests: long-poll `seconds`, up to `max_messages`.
+ReceiveOptions receive_options(int seconds, int max_messages = 1,
+                               std::optional<int> visibility = {});
 
 }  // namespace runner::aws::testing

@@ -27,7 +27,10 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
       "found, timeout {} ms, memory {} MB\n",
       pit.id, config::to_string(pit.build), pit.test_classes.size(), pit.known_tests.size(),
       pit.timeout_ms, pit.memory_mb);
-  if (pit.expected_tests && static_cast<int>(pit.known_tests.size()) != *pit.expected_tests) {
+  if (!pit.expected_tests) {
+    std::cout << "  note: expected_tests is not set: tests that never report (after a "
+                 "System.exit, say) will not count as failed\n";
+  } else if (static_cast<int>(pit.known_tests.size()) != *pit.expected_tests) {
     std::cout << fmt::format("  note: expected_tests is {} but {} @Test methods were found\n",
                              *pit.expected_tests, pit.known_tests.size());
   }

@@ -11,6 +11,7 @@ for dir in examples/submissions/*/; do
   (cd "$dir" && zip -qr "../../../$zip_file" .)
   echo
   echo "━━━ $name ━━━"
+  [[ $name == infinite-loop ]] && echo "(this one loops forever: it takes the PIT's 60 s timeout)"
   ./build/runner grade "$zip_file" --pit examples/pits/calculator --out "build/examples/$name" ||
     echo "(runner exited with $?)"
 done

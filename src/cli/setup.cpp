@@ -5,10 +5,6 @@
 
 #include "config/environment.hpp"
 
-#ifndef RUNNER_SHARE_DIR
-#error "RUNNER_SHARE_DIR must be defined by the build"
-#endif
-
 namespace runner::cli {
 
 std::optional<config::Settings> load_configuration(config::Purpose purpose) {
@@ -20,11 +16,6 @@ std::optional<config::Settings> load_configuration(config::Purpose purpose) {
     return std::nullopt;
   }
   return loaded.settings;
-}
-
-std::filesystem::path share_dir() {
-  if (const char* dir = std::getenv("RUNNER_SHARE_DIR"); dir != nullptr && *dir != '\0') return dir;
-  return RUNNER_SHARE_DIR;
 }
 
 pit::PitDefaults pit_defaults(const config::Settings& s) {

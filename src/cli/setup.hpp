@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "config/settings.hpp"
+#include "config/share_dir.hpp"
 #include "drivers/driver.hpp"
 #include "grading/grader.hpp"
 #include "pit/pit.hpp"
@@ -14,8 +15,7 @@ namespace runner::cli {
 // stderr and returns nullopt when something is missing or invalid.
 std::optional<config::Settings> load_configuration(config::Purpose purpose);
 
-// The runner's data folder: $RUNNER_SHARE_DIR, else the one fixed at build time.
-std::filesystem::path share_dir();
+using config::share_dir;  // the runner's data folder
 
 pit::PitDefaults pit_defaults(const config::Settings& settings);
 

@@ -81,6 +81,7 @@ StepResult run_step(const DriverInput& in, const std::string& title,
   exec::Command cmd{argv, cwd, job_environment(in.dirs, in.tools, in.pit.memory_mb), in.dirs.root,
                     job_limits(in.pit)};
   step.run = in.launcher.run(cmd, in.deadline, tee);
+  if (step.run.memory_limit_hit) step.out_of_memory = true;
   step.output = capture.text();
   // The JVM's own exit code for -XX:+ExitOnOutOfMemoryError is 3.
   if (step.run.exit_code == 3 && step.output.find(kOutOfMemoryMarker) != std::string::npos) {

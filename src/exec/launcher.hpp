@@ -38,6 +38,8 @@ struct RunResult {
   int exit_code = -1;  // when the process exited
   int signal = 0;      // when a signal ended it
   bool timed_out = false;
+  // The sandbox's memory limit stopped the job (cgroup OOM kill, or basic's RSS cap).
+  bool memory_limit_hit = false;
   double seconds = 0;
   bool ok() const { return !timed_out && signal == 0 && exit_code == 0; }
 };

@@ -17,7 +17,7 @@
 
 #include "exec/launcher.hpp"
 #include "exec/process_tree.hpp"
-#include "util/text.hpp"
+#include "exec/supervise.hpp"
 #include "util/unique_fd.hpp"
 
 namespace runner::exec {
@@ -30,24 +30,6 @@ constexpr unsigned kCloseRangeCloexec = 1U << 2;  // CLOSE_RANGE_CLOEXEC, Linux 
 // Job roots currently running in this process; everything else we are a parent of is an orphan.
 std::mutex g_roots_mutex;
 std::set<pid_t> g_live_roots;
-
-std::string env_value(const std::vector<std::string>& env, const std::string& key) {
-  for (const auto& entry : env) {
-    if (entry.starts_with(key + "=")) return entry.substr(key.size() + 1);
-  }
-  return {};
-}
-
-// Resolves argv[0] against the job's PATH (not the runner's).
-std::string resolve_program(const std::string& name, const std::vector<std::string>& env) {
-  if (name.find('/') != std::string::npos) return name;
-  for (const auto& dir : util::split(env_value(env, "PATH"), ':')) {
-    if (dir.empty()) continue;
-    const std::string candidate = dir + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  throw LaunchError("cannot find '" + name + "' in PATH=" + env_value(env, "PATH"));
-}
 
 [[noreturn]] void exec_child(const Command& cmd, const std::string& program, int out_fd,
                              int error_fd) {
@@ -131,63 +113,6 @@ class PlainLauncher : public Launcher {
 
   std::string level() const override { return "none"; }
   std::vector<std::string> features() const override { return {"process-tree-kill", "rlimits"}; }
-
- private:
-  static RunResult supervise(pid_t pid, int out_fd, Clock::time_point deadline, OutputSink& out) {
-    RunResult result;
-    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
-    std::vector<char> buffer(64 * 1024);
-    bool pipe_open = true;
-    bool exited = false;
-    while (!exited) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) {
-        result.timed_out = true;
-        break;
-      }
-      pollfd fds[2] = {{pidfd.get(), POLLIN, 0}, {pipe_open ? out_fd : -1, POLLIN, 0}};
-      const long long cap = pidfd.valid() ? 1000 : 50;
-      const int timeout = static_cast<int>(std::min<long long>(left.count() + 1, cap));
-      if (poll(fds, 2, timeout) < 0 && errno != EINTR) break;
-      if (fds[1].revents & (POLLIN | POLLHUP)) pipe_open = drain_once(out_fd, buffer, out);
-      if (fds[0].revents & POLLIN) exited = true;
-      if (!pidfd.valid()) exited = waitid_nohang(pid);
-    }
-    // Whatever is left of the job goes now: its group, its descendants, its orphans.
-    kill_tree(pid);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!result.timed_out) {
-      if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-      if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
-    }
-    // Read what is still buffered in the pipe; every writer is dead or dying, so this ends.
-    const auto drain_deadline = Clock::now() + std::chrono::seconds(2);
-    while (pipe_open && Clock::now() < drain_deadline) {
-      pollfd fd{out_fd, POLLIN, 0};
-      if (poll(&fd, 1, 100) <= 0) continue;
-      pipe_open = drain_once(out_fd, buffer, out);
-    }
-    return result;
-  }
-
-  // Without pidfd (kernels before 5.3): has the child exited? Leaves it unreaped.
-  static bool waitid_nohang(pid_t pid) {
-    siginfo_t info{};
-    return waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid;
-  }
-
-  // Reads one chunk into `out`; false at end of file.
-  static bool drain_once(int fd, std::vector<char>& buffer, OutputSink& out) {
-    const ssize_t n = read(fd, buffer.data(), buffer.size());
-    if (n > 0) {
-      out.write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-      return true;
-    }
-    return n < 0 && (errno == EINTR || errno == EAGAIN);
-  }
 };
 
 }  // namespace

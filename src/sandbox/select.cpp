@@ -1,24 +1,46 @@
 #include "sandbox/select.hpp"
 
-namespace runner::sandbox {
+#include "config/share_dir.hpp"
+#include "sandbox/full_launcher.hpp"
+#include "sandbox/probe.hpp"
+#include "util/text.hpp"
 
-Selection select_launcher(config::SandboxLevel requested, int /*slot*/) {
-  using config::SandboxLevel;
-  if (requested == SandboxLevel::Full || requested == SandboxLevel::Basic) {
-    throw SandboxUnavailable("RUNNER_SANDBOX=" + config::to_string(requested) +
-                             " is not available in this build (only 'none' is implemented)");
-  }
+namespace runner::sandbox {
+namespace {
+
+Selection describe(std::unique_ptr<exec::Launcher> launcher, const std::string& prefix) {
   Selection s;
-  s.launcher = exec::make_plain_launcher();
-  std::string features;
-  for (const auto& f : s.launcher->features()) features += (features.empty() ? "" : ", ") + f;
-  s.description = "none (" + features + ")";
-  if (requested == SandboxLevel::Auto) {
-    s.description +=
-        " — WARNING: no isolating level is implemented yet; do not grade untrusted "
-        "code on a shared host";
-  }
+  s.description = prefix + launcher->level() + " (" + util::join(launcher->features(), ", ") + ")";
+  s.launcher = std::move(launcher);
   return s;
+}
+
+}  // namespace
+
+Selection select_launcher(config::SandboxLevel requested, int slot) {
+  using config::SandboxLevel;
+  if (requested == SandboxLevel::None) {
+    return describe(exec::make_plain_launcher(),
+                    "");  // development only: `auto` never picks it
+  }
+  const auto& host = probe::host();
+  const std::string name = "RUNNER_SANDBOX=" + config::to_string(requested);
+  if (requested == SandboxLevel::Full && !host.full) {
+    throw SandboxUnavailable(name + " is not available on this host: " + host.full_reason);
+  }
+  if (requested == SandboxLevel::Basic && !host.basic) {
+    throw SandboxUnavailable(name + " is not available on this host: " + host.basic_reason);
+  }
+  if (requested == SandboxLevel::Auto && !host.full && !host.basic) {
+    throw SandboxUnavailable(
+        name + ": no isolating level is available on this host (full: " + host.full_reason +
+        "; basic: " + host.basic_reason + "); RUNNER_SANDBOX=none is for development only");
+  }
+  const std::string prefix = requested == SandboxLevel::Auto ? "auto -> " : "";
+  if (requested == SandboxLevel::Full || (requested == SandboxLevel::Auto && host.full)) {
+    return describe(make_full_launcher(slot, host.cgroups, {config::share_dir().string()}), prefix);
+  }
+  return describe(make_basic_launcher(slot, host.landlock_abi), prefix);
 }
 
 }  // namespace runner::sandbox

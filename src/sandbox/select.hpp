@@ -1,6 +1,7 @@
 #pragma once
-// Choosing the launcher for RUNNER_SANDBOX. Only `none` exists in this build; `auto` falls back
-// to it with a warning until the isolating levels land (see docs/architecture.md).
+// Choosing the launcher for RUNNER_SANDBOX (SPEC §8, docs/sandbox.md): `auto` probes the host
+// once and picks the strongest of `full` and `basic` (never `none`); a level the host cannot give
+// fails with the reason.
 #include <memory>
 #include <stdexcept>
 #include <string>

@@ -35,6 +35,11 @@ const char* const kJupiterBuildGradle =
     "  testRuntime 'org.junit.jupiter:junit-jupiter-engine:5.9.2'\n"
     "}\n";
 
+// gtest prints parameters in failure messages; the name is enough.
+void PrintTo(const DriverCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 std::string case_name(const ::testing::TestParamInfo<DriverCase>& info) {
   return info.param.name;
 }

@@ -1,0 +1,186 @@
+// Sandbox level `basic`, for hosts without namespaces (AWS Fargate): the job runs as an
+// unprivileged uid of its own per slot (so the runner's /proc entries are unreadable, signals to
+// the runner fail and RLIMIT_NPROC counts only the job), with rlimits, no_new_privs, the seccomp
+// filter and, where the kernel has it, Landlock confining writes to the job folder. Memory and
+// CPU are sampled over the uid's processes and the job is stopped when it goes over; at the end
+// every process of the uid is killed.
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "exec/supervise.hpp"
+#include "sandbox/child.hpp"
+#include "sandbox/full_launcher.hpp"
+#include "sandbox/landlock.hpp"
+#include "sandbox/seccomp.hpp"
+#include "sandbox/uids.hpp"
+#include "util/unique_fd.hpp"
+
+namespace runner::sandbox {
+namespace {
+
+namespace fs = std::filesystem;
+using util::UniqueFd;
+
+// Gradle's client and its test workers talk to each other over TCP on the loopback interface, so
+// a Gradle build gets AF_INET sockets even without `network: true` (see docs/sandbox.md).
+bool needs_loopback_tcp(const exec::Command& cmd) {
+  return fs::path(cmd.argv.at(0)).filename() == "gradle";
+}
+
+class BasicLauncher : public exec::Launcher {
+ public:
+  BasicLauncher(int slot, int landlock_abi)
+      : slot_(slot), uid_(uids::job_uid(slot)), landlock_abi_(landlock_abi) {
+    no_inet_ = seccomp::compile({.allow_inet = false, .allow_netlink = false});
+    inet_ = seccomp::compile({.allow_inet = true, .allow_netlink = false});
+    network_ = seccomp::compile({.allow_inet = true, .allow_netlink = true});
+  }
+
+  exec::RunResult run(const exec::Command& cmd, exec::Clock::time_point deadline,
+                      exec::OutputSink& out) override {
+    const auto started = exec::Clock::now();
+    const bool allow_tcp = cmd.limits.network || needs_loopback_tcp(cmd);
+    child::ExecPlan plan;
+    plan.program = exec::resolve_program(cmd.argv.at(0), cmd.env);
+    plan.argv = cmd.argv;
+    plan.env = cmd.env;
+    plan.cwd = cmd.cwd.string();
+    plan.limits = cmd.limits;
+    plan.per_uid_nproc = true;
+    plan.seccomp = cmd.limits.network ? &network_ : (allow_tcp ? &inet_ : &no_inet_);
+    landlock::Ruleset ruleset;
+    if (landlock_abi_ > 0) {
+      try {
+        ruleset = landlock::prepare({fs::absolute(cmd.job_root).string()},
+                                    {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty"}, allow_tcp);
+      } catch (const std::exception& e) {
+        throw exec::LaunchError(std::string("sandbox (basic): ") + e.what());
+      }
+      plan.landlock = &ruleset;
+    }
+    struct Closer {
+      landlock::Ruleset& r;
+      ~Closer() { landlock::close(r); }
+    } closer{ruleset};
+
+    int out_pipe[2], error_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0) {
+      throw exec::LaunchError(std::string("pipe: ") + std::strerror(errno));
+    }
+    UniqueFd out_read(out_pipe[0]), out_write(out_pipe[1]);
+    UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
+    const pid_t pid = fork();
+    if (pid < 0) throw exec::LaunchError(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) {
+      setpgid(0, 0);
+      if (setgroups(0, nullptr) != 0 || setresgid(uid_, uid_, uid_) != 0 ||
+          setresuid(uid_, uid_, uid_) != 0) {
+        child::fail(error_write.get(), "take the job's uid");
+      }
+      child::exec_job(plan, out_write.get(), error_write.get());
+    }
+    setpgid(pid, pid);
+    out_write.reset();
+    error_write.reset();
+    if (const std::string failure = child::read_failure(error_read.get()); !failure.empty()) {
+      waitpid(pid, nullptr, 0);
+      uids::kill_all(uid_);
+      throw exec::LaunchError("sandbox (basic): " + failure);
+    }
+
+    bool memory_exceeded = false, cpu_exceeded = false, disk_exceeded = false;
+    const std::int64_t memory_bytes = static_cast<std::int64_t>(cmd.limits.memory_mb) << 20;
+    const long ticks_per_second = sysconf(_SC_CLK_TCK);
+    int checks = 0;
+    exec::SuperviseHooks hooks;
+    hooks.check = [&] {
+      const auto usage = uids::usage_of(uid_);
+      if (usage.rss_bytes > memory_bytes) {
+        memory_exceeded = true;
+        return false;
+      }
+      if (cmd.limits.cpu_seconds > 0 &&
+          usage.cpu_ticks > static_cast<std::int64_t>(cmd.limits.cpu_seconds) * ticks_per_second) {
+        cpu_exceeded = true;
+        return false;
+      }
+      if (++checks % 4 == 0 && cmd.limits.max_disk_bytes > 0 &&
+          uids::disk_usage(cmd.job_root) > cmd.limits.max_disk_bytes) {
+        disk_exceeded = true;
+        return false;
+      }
+      return true;
+    };
+    hooks.check_interval = std::chrono::milliseconds(100);
+    hooks.kill_all = [&] {
+      kill(-pid, SIGKILL);
+      uids::kill_all(uid_, pid);
+    };
+    exec::RunResult result = exec::supervise(pid, out_read.get(), deadline, out, hooks);
+    if (memory_exceeded) {
+      result.memory_limit_hit = true;
+      out.write("\n[sandbox] memory limit of " + std::to_string(cmd.limits.memory_mb) +
+                " MB exceeded (resident memory of the job's processes): stopped\n");
+    }
+    if (cpu_exceeded) {
+      result.timed_out = true;
+      out.write("\n[sandbox] CPU time limit of " + std::to_string(cmd.limits.cpu_seconds) +
+                " s exceeded: stopped\n");
+    }
+    if (disk_exceeded) {
+      result.signal = SIGXFSZ;
+      out.write("\n[sandbox] disk limit of " + std::to_string(cmd.limits.max_disk_bytes) +
+                " bytes exceeded: stopped\n");
+    }
+    result.seconds = std::chrono::duration<double>(exec::Clock::now() - started).count();
+    return result;
+  }
+
+  void prepare_job(const fs::path& job_root) override {
+    // The job's uid must reach its folder: ancestors get o+x (traverse, not list) if they lack it.
+    for (fs::path dir = fs::absolute(job_root).parent_path(); dir != dir.root_path();
+         dir = dir.parent_path()) {
+      struct stat st {};
+      if (stat(dir.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+        chmod(dir.c_str(), (st.st_mode & 07777) | S_IXOTH);
+      }
+    }
+    uids::chown_tree(job_root, uid_, uid_);
+  }
+
+  void release_job(const fs::path& job_root) override {
+    uids::kill_all(uid_);
+    if (landlock_abi_ == 0) uids::remove_files_of(uid_, {"/tmp", "/var/tmp", "/dev/shm"});
+    uids::chown_tree(job_root, getuid(), getgid());
+  }
+
+  std::string level() const override { return "basic"; }
+  std::vector<std::string> features() const override {
+    std::vector<std::string> f{
+        "uid-per-slot", "seccomp", "rlimits", "no-new-privs", "sampled-memory-cpu-limits",
+        "kill-by-uid"};
+    if (landlock_abi_ > 0) f.push_back("landlock-abi-" + std::to_string(landlock_abi_));
+    return f;
+  }
+
+ private:
+  int slot_;
+  uid_t uid_;
+  int landlock_abi_;
+  std::vector<sock_filter> no_inet_, inet_, network_;
+};
+
+}  // namespace
+
+std::unique_ptr<exec::Launcher> make_basic_launcher(int slot, int landlock_abi) {
+  return std::make_unique<BasicLauncher>(slot, landlock_abi);
+}
+
+}  // namespace runner::sandbox

@@ -1,0 +1,276 @@
+// Sandbox level `full`: the job runs in new user, pid, mount, ipc, uts and (unless the PIT wants
+// the network) net namespaces, as uid 1000 there (an unprivileged host uid per slot), in a
+// minimal read-only view of the system, inside cgroups that bound its memory (swap off),
+// processes and CPU time, with rlimits, no_new_privs and the seccomp filter.
+//
+// Processes: runner -> C1 (unshares the namespaces; the runner writes its uid/gid maps and puts
+// it in the cgroups) -> C2 (pid 1 of the new pid namespace: mounts the view, pivots, reaps) ->
+// the job. When the job's first process exits, C2 exits and the kernel kills everything left in
+// the pid namespace; the cgroups are then emptied and removed.
+#include "sandbox/full_launcher.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+
+#include "exec/supervise.hpp"
+#include "sandbox/cgroups.hpp"
+#include "sandbox/child.hpp"
+#include "sandbox/mounts.hpp"
+#include "sandbox/namespaces.hpp"
+#include "sandbox/seccomp.hpp"
+#include "sandbox/uids.hpp"
+#include "util/unique_fd.hpp"
+
+namespace runner::sandbox {
+namespace {
+
+namespace fs = std::filesystem;
+using util::UniqueFd;
+
+constexpr const char* kNewRoot = "/run/runner-sandbox";
+std::atomic<unsigned> g_run_counter{0};
+
+struct Pipe {
+  UniqueFd read, write;
+  Pipe() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) throw exec::LaunchError("pipe failed");
+    read = UniqueFd(fds[0]);
+    write = UniqueFd(fds[1]);
+  }
+};
+
+bool read_all(int fd, void* data, std::size_t size) {
+  auto* bytes = static_cast<char*>(data);
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::read(fd, bytes + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    got += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// C2: pid 1 of the job's pid namespace.
+[[noreturn]] void run_init(const mounts::Plan& plan, const child::ExecPlan& exec_plan, bool new_net,
+                           int out_fd, int error_fd, int status_fd) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (new_net && !namespaces::bring_loopback_up()) child::fail(error_fd, "bring lo up");
+  if (!namespaces::set_hostname("runner")) child::fail(error_fd, "sethostname");
+  const char* step = "mounts";
+  if (!mounts::enter(plan, &step)) child::fail(error_fd, step);
+  const pid_t job = fork();
+  if (job < 0) child::fail(error_fd, "fork the job");
+  if (job == 0) {
+    setpgid(0, 0);
+    const gid_t id = namespaces::kJobIdInside;
+    if (setgroups(0, nullptr) != 0 || setresgid(id, id, id) != 0 || setresuid(id, id, id) != 0) {
+      child::fail(error_fd, "take the job's uid");
+    }
+    child::exec_job(exec_plan, out_fd, error_fd);
+  }
+  close(error_fd);
+  close(out_fd);
+  int job_status = 0;
+  for (;;) {
+    int status = 0;
+    const pid_t done = waitpid(-1, &status, 0);
+    if (done == job) {
+      job_status = status;
+      break;
+    }
+    if (done < 0 && errno != EINTR) break;
+  }
+  (void)!write(status_fd, &job_status, sizeof job_status);
+  _exit(0);  // the kernel now kills whatever is left in the namespace
+}
+
+class FullLauncher : public exec::Launcher {
+ public:
+  FullLauncher(int slot, cgroups::Layout layout, std::vector<std::string> extra_read_only)
+      : slot_(slot), layout_(std::move(layout)), extra_read_only_(std::move(extra_read_only)) {
+    std::error_code ec;
+    fs::create_directories(kNewRoot, ec);
+    chmod(kNewRoot, 0755);
+    seccomp_ = seccomp::compile({.allow_inet = true, .allow_netlink = true});
+  }
+
+  exec::RunResult run(const exec::Command& cmd, exec::Clock::time_point deadline,
+                      exec::OutputSink& out) override {
+    const auto started = exec::Clock::now();
+    child::ExecPlan exec_plan;
+    exec_plan.program = exec::resolve_program(cmd.argv.at(0), cmd.env);
+    exec_plan.argv = cmd.argv;
+    exec_plan.env = cmd.env;
+    exec_plan.cwd = cmd.cwd.string();
+    exec_plan.limits = cmd.limits;
+    exec_plan.seccomp = &seccomp_;
+    const std::int64_t tmp_bytes = std::min<std::int64_t>(cmd.limits.max_disk_bytes, 512LL << 20);
+    mounts::Plan plan = mounts::default_plan(kNewRoot, fs::absolute(cmd.job_root).string(),
+                                             extra_read_only_, tmp_bytes);
+
+    const std::string name = "runner-s" + std::to_string(slot_) + "-" + std::to_string(getpid()) +
+                             "-" + std::to_string(g_run_counter++);
+    cgroups::JobCgroup cgroup(layout_, name, cmd.limits);
+    Pipe output, errors, to_child, from_child, status;
+    const bool new_net = !cmd.limits.network;
+
+    const pid_t c1 = fork();
+    if (c1 < 0) throw exec::LaunchError(std::string("fork: ") + std::strerror(errno));
+    if (c1 == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      const int error_fd = errors.write.get();
+      if (unshare(namespaces::clone_flags(!new_net)) != 0) child::fail(error_fd, "unshare");
+      char go = 'u';
+      if (write(from_child.write.get(), &go, 1) != 1 || !read_all(to_child.read.get(), &go, 1)) {
+        _exit(126);
+      }
+      // Opened here, in the new mount namespace (a bind needs a source from it), and with the
+      // runner's host identity still, which may traverse the runner's folders.
+      mounts::open_sources(plan);
+      if (plan.job_root_fd < 0) child::fail(error_fd, "open the job folder");
+      if (setresgid(0, 0, 0) != 0 || setgroups(0, nullptr) != 0 || setresuid(0, 0, 0) != 0) {
+        child::fail(error_fd, "become root of the user namespace");
+      }
+      const pid_t c2 = fork();
+      if (c2 < 0) child::fail(error_fd, "fork pid 1");
+      if (c2 == 0) {
+        run_init(plan, exec_plan, new_net, output.write.get(), error_fd, status.write.get());
+      }
+      close(error_fd);
+      close(output.write.get());
+      (void)!write(from_child.write.get(), &c2, sizeof c2);
+      int c2_status = 0;
+      while (waitpid(c2, &c2_status, 0) < 0 && errno == EINTR) {
+      }
+      _exit(WIFEXITED(c2_status) ? WEXITSTATUS(c2_status) : 125);
+    }
+    output.write.reset();
+    errors.write.reset();
+    to_child.read.reset();
+    from_child.write.reset();
+    status.write.reset();
+
+    pid_t c2 = 0;
+    auto abandon = [&](const std::string& why) -> exec::LaunchError {
+      kill(c1, SIGKILL);
+      if (c2 > 0) kill(c2, SIGKILL);
+      cgroup.kill_all(c1);
+      waitpid(c1, nullptr, 0);
+      return exec::LaunchError("sandbox (full): " + why);
+    };
+    char ready = 0;
+    if (!read_all(from_child.read.get(), &ready, 1)) {
+      const std::string failure = child::read_failure(errors.read.get());
+      throw abandon(failure.empty() ? "the sandbox child died" : failure);
+    }
+    try {
+      namespaces::write_id_maps(c1, uids::setup_uid(slot_), uids::job_uid(slot_));
+      cgroup.add(c1);
+    } catch (const std::exception& e) {
+      throw abandon(e.what());
+    }
+    if (write(to_child.write.get(), &ready, 1) != 1) throw abandon("the sandbox child died");
+    if (!read_all(from_child.read.get(), &c2, sizeof c2)) c2 = 0;
+    if (const std::string failure = child::read_failure(errors.read.get()); !failure.empty()) {
+      throw abandon(failure);
+    }
+
+    bool cpu_exceeded = false, disk_exceeded = false;
+    int checks = 0;
+    exec::SuperviseHooks hooks;
+    hooks.check = [&] {
+      if (cmd.limits.cpu_seconds > 0 &&
+          cgroup.cpu_usage_ns() > static_cast<std::int64_t>(cmd.limits.cpu_seconds) * 1000000000) {
+        cpu_exceeded = true;
+        return false;
+      }
+      if (++checks % 4 == 0 && cmd.limits.max_disk_bytes > 0 &&
+          uids::disk_usage(cmd.job_root) > cmd.limits.max_disk_bytes) {
+        disk_exceeded = true;
+        return false;
+      }
+      return true;
+    };
+    hooks.kill_all = [&] {
+      if (c2 > 0) kill(c2, SIGKILL);  // pid 1: the whole namespace goes with it
+      cgroup.kill_all(c1);
+    };
+    exec::RunResult result = exec::supervise(c1, output.read.get(), deadline, out, hooks);
+    int job_status = 0;
+    fcntl(status.read.get(), F_SETFL, O_NONBLOCK);
+    const bool have_status = read_all(status.read.get(), &job_status, sizeof job_status);
+    if (!result.timed_out && have_status) {
+      result.exit_code = WIFEXITED(job_status) ? WEXITSTATUS(job_status) : -1;
+      result.signal = WIFSIGNALED(job_status) ? WTERMSIG(job_status) : 0;
+    } else if (!result.timed_out) {
+      result.exit_code = -1;
+      result.signal = SIGKILL;  // stopped by the runner (a sampled limit)
+    }
+    if (cpu_exceeded) {
+      result.timed_out = true;
+      out.write("\n[sandbox] CPU time limit of " + std::to_string(cmd.limits.cpu_seconds) +
+                " s exceeded: stopped\n");
+    }
+    if (disk_exceeded) {
+      result.signal = SIGXFSZ;
+      out.write("\n[sandbox] disk limit of " + std::to_string(cmd.limits.max_disk_bytes) +
+                " bytes exceeded: stopped\n");
+    }
+    result.memory_limit_hit = cgroup.oom_killed();
+    if (result.memory_limit_hit) {
+      out.write("\n[sandbox] memory limit of " + std::to_string(cmd.limits.memory_mb) +
+                " MB reached: a process was killed\n");
+    }
+    result.seconds = std::chrono::duration<double>(exec::Clock::now() - started).count();
+    return result;
+  }
+
+  void prepare_job(const fs::path& job_root) override {
+    uids::chown_tree(job_root, uids::job_uid(slot_), uids::job_uid(slot_));
+  }
+  void release_job(const fs::path& job_root) override {
+    uids::chown_tree(job_root, getuid(), getgid());
+  }
+
+  std::string level() const override { return "full"; }
+  std::vector<std::string> features() const override {
+    return {"user-ns",
+            "pid-ns",
+            "mount-ns",
+            "net-ns",
+            "ipc-ns",
+            "uts-ns",
+            "cgroup-" + layout_.describe(),
+            "seccomp",
+            "rlimits",
+            "no-new-privs",
+            "uid-per-slot"};
+  }
+
+ private:
+  int slot_;
+  cgroups::Layout layout_;
+  std::vector<std::string> extra_read_only_;
+  std::vector<sock_filter> seccomp_;
+};
+
+}  // namespace
+
+std::unique_ptr<exec::Launcher> make_full_launcher(int slot, const cgroups::Layout& layout,
+                                                   const std::vector<std::string>& read_only) {
+  return std::make_unique<FullLauncher>(slot, layout, read_only);
+}
+
+}  // namespace runner::sandbox

@@ -1,0 +1,107 @@
+#include "sandbox/landlock.hpp"
+
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace runner::sandbox::landlock {
+namespace {
+
+// Constants newer than Debian 12's headers (ABI 4: network; ABI 5: ioctl; ABI 6: scopes).
+constexpr std::uint64_t kAccessFsTruncate = 1ULL << 14;
+constexpr std::uint64_t kAccessNetBindTcp = 1ULL << 0;
+constexpr std::uint64_t kAccessNetConnectTcp = 1ULL << 1;
+constexpr std::uint64_t kScopeAbstractUnixSocket = 1ULL << 0;
+constexpr std::uint64_t kScopeSignal = 1ULL << 1;
+
+struct RulesetAttrV6 {
+  std::uint64_t handled_access_fs;
+  std::uint64_t handled_access_net;
+  std::uint64_t scoped;
+};
+
+constexpr std::uint64_t kWriteFileAccess = LANDLOCK_ACCESS_FS_WRITE_FILE;
+
+std::uint64_t write_access(int abi) {
+  std::uint64_t access = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+                         LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+                         LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+                         LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+                         LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+  if (abi >= 2) access |= LANDLOCK_ACCESS_FS_REFER;
+  if (abi >= 3) access |= kAccessFsTruncate;
+  return access;
+}
+
+int add_path(int ruleset_fd, const std::string& path, std::uint64_t access) {
+  const int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  landlock_path_beneath_attr attr{};
+  attr.allowed_access = access;
+  attr.parent_fd = fd;
+  const long rc = syscall(SYS_landlock_add_rule, ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+  const int err = errno;
+  ::close(fd);
+  return rc == 0 ? 0 : -err;
+}
+
+}  // namespace
+
+int abi_version() {
+  const long abi =
+      syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  return abi < 0 ? 0 : static_cast<int>(abi);
+}
+
+Ruleset prepare(const std::vector<std::string>& writable,
+                const std::vector<std::string>& writable_files, bool allow_tcp) {
+  Ruleset ruleset;
+  ruleset.abi = abi_version();
+  if (ruleset.abi == 0) return ruleset;
+  RulesetAttrV6 attr{};
+  attr.handled_access_fs = write_access(ruleset.abi);
+  std::size_t size = sizeof(std::uint64_t);
+  if (ruleset.abi >= 4) {
+    if (!allow_tcp) attr.handled_access_net = kAccessNetBindTcp | kAccessNetConnectTcp;
+    size = 2 * sizeof(std::uint64_t);
+  }
+  if (ruleset.abi >= 6) {
+    attr.scoped = kScopeAbstractUnixSocket | kScopeSignal;
+    size = sizeof attr;
+  }
+  const long fd = syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+  if (fd < 0) {
+    throw std::runtime_error(std::string("landlock_create_ruleset: ") + std::strerror(errno));
+  }
+  ruleset.fd = static_cast<int>(fd);
+  fcntl(ruleset.fd, F_SETFD, FD_CLOEXEC);
+  for (const auto& dir : writable) {
+    if (const int rc = add_path(ruleset.fd, dir, attr.handled_access_fs); rc != 0) {
+      close(ruleset);
+      throw std::runtime_error("landlock rule for " + dir + ": " + std::strerror(-rc));
+    }
+  }
+  for (const auto& file : writable_files) {
+    std::uint64_t access = kWriteFileAccess;
+    if (ruleset.abi >= 3) access |= kAccessFsTruncate;
+    add_path(ruleset.fd, file, access);  // a missing device is not fatal
+  }
+  return ruleset;
+}
+
+void close(Ruleset& ruleset) {
+  if (ruleset.fd >= 0) ::close(ruleset.fd);
+  ruleset.fd = -1;
+}
+
+bool enforce(const Ruleset& ruleset) {
+  if (ruleset.fd < 0) return true;
+  return syscall(SYS_landlock_restrict_self, ruleset.fd, 0) == 0;
+}
+
+}  // namespace runner::sandbox::landlock

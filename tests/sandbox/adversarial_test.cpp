@@ -1,0 +1,366 @@
+// The adversarial suite: what a hostile submission tries, run through the launcher at `full` and
+// at `basic`. Each attack must be contained, and the runner (this process) must survive. A few
+// tests run the same attack through the unsandboxed `none` launcher to show the suite would
+// catch a missing sandbox.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "exec/launcher.hpp"
+#include "sandbox/probe.hpp"
+#include "sandbox/select.hpp"
+#include "sandbox/uids.hpp"
+#include "support/zip_builder.hpp"
+#include "util/fs.hpp"
+
+namespace runner::sandbox {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr const char* kCanary = "canary-secret-7f3a9c";
+
+class CountingSink : public exec::OutputSink {
+ public:
+  void write(std::string_view bytes) override {
+    total += bytes.size();
+    if (text.size() < 64 * 1024) text.append(bytes.substr(0, 64 * 1024 - text.size()));
+  }
+  std::size_t total = 0;
+  std::string text;
+};
+
+// A job folder like grading::JobDirs, a launcher of the level, and helpers to run scripts.
+class Attack : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    setenv("RUNNER_TEST_AWS_SECRET_ACCESS_KEY", kCanary, 1);
+    const std::string level = GetParam();
+    if (level == "full" && !probe::host().full) GTEST_SKIP() << probe::host().full_reason;
+    if (level == "basic" && !probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
+    const auto requested = level == "full"    ? config::SandboxLevel::Full
+                           : level == "basic" ? config::SandboxLevel::Basic
+                                              : config::SandboxLevel::None;
+    launcher = select_launcher(requested, 0).launcher;
+    root = tmp / "job";
+    for (const char* dir : {"project", "reports", "classes", "home", "tmp"}) {
+      fs::create_directories(root / dir);
+    }
+    launcher->prepare_job(root);
+    prepared = true;
+  }
+  void TearDown() override {
+    if (prepared) launcher->release_job(root);
+    if (GetParam() != "none") {
+      EXPECT_TRUE(uids::processes_of(uids::job_uid(0)).empty()) << "job processes left behind";
+    }
+  }
+
+  exec::RunResult run(const std::vector<std::string>& argv, std::chrono::milliseconds limit = 20s) {
+    exec::Command cmd{argv,
+                      root / "project",
+                      {"PATH=/usr/bin:/bin", "HOME=" + (root / "home").string(),
+                       "TMPDIR=" + (root / "tmp").string(), "LANG=C.UTF-8"},
+                      root,
+                      limits};
+    output = CountingSink();
+    const auto started = exec::Clock::now();
+    auto result = launcher->run(cmd, exec::Clock::now() + limit, output);
+    elapsed = exec::Clock::now() - started;
+    return result;
+  }
+  exec::RunResult sh(const std::string& script, std::chrono::milliseconds limit = 20s) {
+    return run({"sh", "-c", script}, limit);
+  }
+  exec::RunResult python(const std::string& code, std::chrono::milliseconds limit = 20s) {
+    return run({"/usr/bin/python3", "-c", code}, limit);
+  }
+
+  testing::TempDir tmp;
+  fs::path root;
+  std::unique_ptr<exec::Launcher> launcher;
+  bool prepared = false;
+  exec::JobLimits limits;
+  CountingSink output;
+  exec::Clock::duration elapsed{};
+};
+
+using Sandboxed = Attack;
+using Unsandboxed = Attack;
+
+std::string level_name(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
+
+// --- processes --------------------------------------------------------------------------
+
+TEST_P(Sandboxed, ForkBombIsBoundedAndCleanedUp) {
+  limits.max_processes = 64;
+  std::atomic<bool> running{true};
+  std::size_t most = 0;
+  std::thread watcher([&] {
+    while (running) {
+      most = std::max(most, uids::processes_of(uids::job_uid(0)).size());
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  const auto r = python("import os\nwhile True:\n try:\n  os.fork()\n except OSError:\n  pass", 4s);
+  running = false;
+  watcher.join();
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_LT(elapsed, 15s);
+  EXPECT_GT(most, 10u) << "the bomb did not even start";
+  EXPECT_LE(most, 64u + 2u) << "more processes than max_processes";
+}
+
+TEST_P(Sandboxed, BusyLoopInAForkedChildHitsTheCpuLimit) {
+  limits.cpu_seconds = 2;
+  const auto r = sh("(while :; do :; done) & (while :; do :; done) & wait", 25s);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_LT(elapsed, 12s) << "stopped by the CPU limit, not the 25 s deadline";
+  EXPECT_NE(output.text.find("CPU time limit"), std::string::npos) << output.text;
+}
+
+TEST_P(Sandboxed, DaemonLeftWithSetsidAndNohupIsGoneAfterwards) {
+  const auto r =
+      sh("setsid sh -c 'sleep 300' >/dev/null 2>&1 & nohup sleep 301 >/dev/null 2>&1 &"
+         " echo started");
+  EXPECT_TRUE(r.ok()) << output.text;
+  EXPECT_NE(output.text.find("started"), std::string::npos);
+  EXPECT_TRUE(uids::processes_of(uids::job_uid(0)).empty());
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(cmdline.find(std::string("sleep\0"
+                                       "300",
+                                       9)),
+              std::string::npos);
+    EXPECT_EQ(cmdline.find(std::string("sleep\0"
+                                       "301",
+                                       9)),
+              std::string::npos);
+  }
+}
+
+TEST_P(Sandboxed, KillingTheParentLeavesTheRunnerAlive) {
+  const auto me = std::to_string(getpid());
+  sh("kill -9 $PPID; kill -9 " + me + "; kill -9 1; kill -9 -1; echo after");
+  // This process is still here to check.
+  EXPECT_NE(output.text.find("after"), std::string::npos) << output.text;
+}
+
+// --- memory ------------------------------------------------------------------------------
+
+TEST_P(Sandboxed, NativeMemoryBombInAChildIsMemoryLimit) {
+  limits.memory_mb = 256;
+  const auto r =
+      sh("/usr/bin/python3 -c 'import time\na=[]\nwhile True:\n a.append(bytearray(32<<20))\n "
+         "time.sleep(0.02)' & wait; echo survived",
+         30s);
+  EXPECT_TRUE(r.memory_limit_hit) << output.text;
+  EXPECT_FALSE(r.timed_out);
+}
+
+TEST_P(Sandboxed, JavaHeapBombAboveTheJobLimitIsMemoryLimit) {
+  limits.memory_mb = 256;
+  util::write_file(root / "project/Hog.java",
+                   "public class Hog { public static void main(String[] a) throws Exception {\n"
+                   "  java.util.List<long[]> l = new java.util.ArrayList<>();\n"
+                   "  while (true) { l.add(new long[4 << 20]); Thread.sleep(10); } } }\n");
+  uids::chown_tree(root / "project", uids::job_uid(0), uids::job_uid(0));
+  const auto r =
+      run({"/usr/lib/jvm/java-17-openjdk-amd64/bin/java", "-Xmx2g", "-Xms16m", "Hog.java"}, 60s);
+  EXPECT_TRUE(r.memory_limit_hit) << output.text;
+  EXPECT_FALSE(r.ok());
+}
+
+// --- disk and output ---------------------------------------------------------------------
+
+TEST_P(Sandboxed, OneHugeFileStopsAtTheFileSizeLimit) {
+  limits.max_file_bytes = 32LL << 20;
+  sh("dd if=/dev/zero of=big bs=1M count=200 2>&1; echo done");
+  EXPECT_LE(fs::file_size(root / "project/big"), 32ULL << 20);
+}
+
+TEST_P(Sandboxed, ManyFilesStopAtTheDiskLimit) {
+  limits.max_file_bytes = 32LL << 20;
+  limits.max_disk_bytes = 96LL << 20;
+  const auto r =
+      sh("i=0; while [ $i -lt 40 ]; do dd if=/dev/zero of=f$i bs=1M count=32 2>/dev/null;"
+         " sleep 0.1; i=$((i+1)); done; echo wrote all",
+         60s);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(output.text.find("wrote all"), std::string::npos);
+  EXPECT_LT(uids::disk_usage(root), 400LL << 20);
+}
+
+TEST_P(Sandboxed, FillingTmpIsBounded) {
+  limits.max_disk_bytes = 64LL << 20;
+  limits.max_file_bytes = 1LL << 30;
+  sh("dd if=/dev/zero of=/tmp/fill bs=1M count=1000 2>&1; df /tmp 2>&1; echo done");
+  // In `full` /tmp is the job's own tmpfs (64 MB here); in `basic` Landlock forbids writing it.
+  EXPECT_FALSE(fs::exists("/tmp/fill") && fs::file_size("/tmp/fill") > (64ULL << 20));
+  std::error_code ec;
+  fs::remove("/tmp/fill", ec);
+}
+
+TEST_P(Sandboxed, FiftyMegabytesOfOutputAreReadAndTheRunnerSurvives) {
+  const auto r = sh("head -c 50000000 /dev/zero | tr '\\0' x", 60s);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(output.total, 50000000u);
+}
+
+// --- network -----------------------------------------------------------------------------
+
+// A listener on the host's 127.0.0.1; returns its port.
+int listen_on_loopback(int& listener) {
+  listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(listener, 8) != 0) {
+    return -1;
+  }
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  return ntohs(addr.sin_port);
+}
+
+std::string connect_script(int port) {
+  return "import socket\ntry:\n s=socket.create_connection(('127.0.0.1'," + std::to_string(port) +
+         "),timeout=3)\n s.sendall(b'stolen')\n print('connected')\nexcept Exception as e:\n "
+         "print('blocked', e)";
+}
+
+TEST_P(Sandboxed, TcpConnectionToTheHostLoopbackNeverArrives) {
+  int listener = -1;
+  const int port = listen_on_loopback(listener);
+  ASSERT_GT(port, 0);
+  python(connect_script(port));
+  EXPECT_EQ(output.text.find("connected"), std::string::npos) << output.text;
+  EXPECT_LT(accept(listener, nullptr, nullptr), 0) << "a connection arrived";
+  close(listener);
+}
+
+TEST_P(Sandboxed, NetworkTrueLetsTheJobConnect) {
+  limits.network = true;
+  int listener = -1;
+  const int port = listen_on_loopback(listener);
+  ASSERT_GT(port, 0);
+  python(connect_script(port));
+  EXPECT_NE(output.text.find("connected"), std::string::npos) << output.text;
+  close(listener);
+}
+
+// --- secrets -----------------------------------------------------------------------------
+
+TEST_P(Sandboxed, TheRunnersEnvironmentAndOtherProcessesEnvironAreUnreadable) {
+  const auto me = std::to_string(getpid());
+  sh("env; cat /proc/" + me +
+     "/environ; cat /proc/1/environ; for f in /proc/[0-9]*/environ; do "
+     "cat $f; done; cat /proc/" +
+     me + "/cmdline; echo end");
+  EXPECT_EQ(output.text.find(kCanary), std::string::npos) << "the canary leaked";
+  EXPECT_NE(output.text.find("end"), std::string::npos);
+}
+
+TEST_P(Sandboxed, EtcShadowIsUnreadable) {
+  const auto r = sh("cat /etc/shadow");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(output.text.find("root:"), std::string::npos) << output.text;
+}
+
+// --- file system -------------------------------------------------------------------------
+
+TEST_P(Sandboxed, WritingOutsideTheWorkspaceFails) {
+  const fs::path outside = tmp / "outside";
+  fs::create_directories(outside);
+  fs::permissions(outside, fs::perms::all | fs::perms::sticky_bit);
+  sh("for f in " + outside.string() +
+     "/pwned /etc/pwned /usr/pwned /var/tmp/pwned-runner /root/pwned; do echo x > $f "
+     "&& echo wrote $f; done; echo x > /dev/shm/pwned-runner; true");
+  EXPECT_EQ(output.text.find("wrote"), std::string::npos) << output.text;
+  EXPECT_FALSE(fs::exists(outside / "pwned"));
+  EXPECT_FALSE(fs::exists("/var/tmp/pwned-runner"));
+  // In `full` /dev/shm is the job's own (a bounded tmpfs, gone with it): never the host's.
+  EXPECT_FALSE(fs::exists("/dev/shm/pwned-runner"));
+  std::error_code ec;
+  fs::remove("/var/tmp/pwned-runner", ec);
+  fs::remove("/dev/shm/pwned-runner", ec);
+}
+
+TEST_P(Sandboxed, SymlinkTricksInsideTheWorkspaceReachNothing) {
+  const fs::path outside = tmp / "outside";
+  fs::create_directories(outside);
+  fs::permissions(outside, fs::perms::all | fs::perms::sticky_bit);
+  util::write_file(outside / "victim", "original");
+  sh("ln -s /etc/shadow shadow; cat shadow; ln -s " + outside.string() +
+     " out; echo evil > out/victim; echo evil > out/new; ln -s " + (outside / "victim").string() +
+     " ../reports/TEST-link.xml; true");
+  EXPECT_EQ(output.text.find("root:"), std::string::npos);
+  EXPECT_EQ(util::read_file(outside / "victim"), "original");
+  EXPECT_FALSE(fs::exists(outside / "new"));
+  // Handing the folder back does not follow the job's symlinks.
+  launcher->release_job(root);
+  prepared = false;
+  struct stat st {};
+  ASSERT_EQ(stat((outside / "victim").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+}
+
+// --- kernel attack surface ---------------------------------------------------------------
+
+TEST_P(Sandboxed, PtraceIsDeniedWithEperm) {
+  python(
+      "import ctypes\nl=ctypes.CDLL(None, use_errno=True)\nr=l.ptrace(0,0,0,0)\n"
+      "print('ptrace', r, ctypes.get_errno())");
+  EXPECT_NE(output.text.find("ptrace -1 1"), std::string::npos) << output.text;
+}
+
+TEST_P(Sandboxed, NamespacesAndMountsAreDenied) {
+  python(
+      "import ctypes\nl=ctypes.CDLL(None, use_errno=True)\n"
+      "print('unshare', l.unshare(0x10000000), ctypes.get_errno())\n"
+      "print('mount', l.mount(b'none', b'/tmp', b'tmpfs', 0, None), ctypes.get_errno())");
+  EXPECT_NE(output.text.find("unshare -1 1"), std::string::npos) << output.text;
+  EXPECT_NE(output.text.find("mount -1 1"), std::string::npos) << output.text;
+}
+
+TEST_P(Sandboxed, RunsAsAnUnprivilegedUid) {
+  sh("id -u; cat /proc/self/status | grep CapEff");
+  EXPECT_EQ(output.text.find("\n0\n"), std::string::npos);
+  EXPECT_NE(output.text.find("CapEff:\t0000000000000000"), std::string::npos) << output.text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, Sandboxed, ::testing::Values("full", "basic"), level_name);
+
+// --- the same attacks without a sandbox: the suite notices -------------------------------
+
+TEST_P(Unsandboxed, PlainLauncherLetsTheAttacksThrough) {
+  const fs::path outside = tmp / "outside";
+  fs::create_directories(outside);
+  const auto me = std::to_string(getpid());
+  sh("cat /proc/" + me + "/environ; echo x > " + outside.string() + "/pwned");
+  EXPECT_NE(output.text.find(kCanary), std::string::npos) << "environ of the runner is readable";
+  EXPECT_TRUE(fs::exists(outside / "pwned")) << "writing outside the workspace works";
+  python("import ctypes\nl=ctypes.CDLL(None, use_errno=True)\nprint('ptrace', l.ptrace(0,0,0,0))");
+  EXPECT_NE(output.text.find("ptrace 0"), std::string::npos) << output.text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, Unsandboxed, ::testing::Values("none"), level_name);
+
+}  // namespace
+}  // namespace runner::sandbox

@@ -1,0 +1,67 @@
+// Choosing a level: the probe, `auto`, explicit levels, and the pieces each level is made of.
+#include "sandbox/select.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sandbox/cgroups.hpp"
+#include "sandbox/landlock.hpp"
+#include "sandbox/probe.hpp"
+#include "sandbox/seccomp.hpp"
+
+namespace runner::sandbox {
+namespace {
+
+TEST(Probe, DescribesTheHost) {
+  const auto& host = probe::host();
+  const std::string text = host.describe();
+  EXPECT_NE(text.find("full: "), std::string::npos);
+  EXPECT_NE(text.find("basic: "), std::string::npos);
+  std::cout << "[probe] " << text << "\n";
+}
+
+TEST(Select, AutoPicksTheStrongestLevelAndNeverNone) {
+  const auto& host = probe::host();
+  if (!host.full && !host.basic) {
+    EXPECT_THROW(select_launcher(config::SandboxLevel::Auto, 0), SandboxUnavailable);
+    return;
+  }
+  const auto s = select_launcher(config::SandboxLevel::Auto, 0);
+  EXPECT_EQ(s.launcher->level(), host.full ? "full" : "basic");
+  EXPECT_NE(s.description.find("auto -> " + s.launcher->level()), std::string::npos)
+      << s.description;
+  EXPECT_NE(s.description.find("seccomp"), std::string::npos) << s.description;
+}
+
+TEST(Select, ExplicitLevelsMatchTheProbe) {
+  const auto& host = probe::host();
+  if (host.full) {
+    EXPECT_EQ(select_launcher(config::SandboxLevel::Full, 0).launcher->level(), "full");
+  } else {
+    EXPECT_THROW(select_launcher(config::SandboxLevel::Full, 0), SandboxUnavailable);
+  }
+  if (host.basic) {
+    EXPECT_EQ(select_launcher(config::SandboxLevel::Basic, 0).launcher->level(), "basic");
+  } else {
+    EXPECT_THROW(select_launcher(config::SandboxLevel::Basic, 0), SandboxUnavailable);
+  }
+  EXPECT_EQ(select_launcher(config::SandboxLevel::None, 0).launcher->level(), "none");
+}
+
+TEST(Seccomp, CompilesBothPolicies) {
+  EXPECT_GT(seccomp::compile({}).size(), 50u);
+  EXPECT_GT(seccomp::compile({.allow_inet = true, .allow_netlink = true}).size(), 50u);
+}
+
+TEST(Cgroups, DetectsAControllerForEachLimitOrSaysWhy) {
+  const auto layout = cgroups::detect();
+  for (const auto* c : {&layout.memory, &layout.pids, &layout.cpu}) {
+    EXPECT_TRUE(c->version == 1 || c->version == 2 || !c->reason.empty()) << c->name;
+  }
+}
+
+TEST(Landlock, ReportsItsAbi) {
+  EXPECT_GE(landlock::abi_version(), 0);
+}
+
+}  // namespace
+}  // namespace runner::sandbox

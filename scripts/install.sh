@@ -16,8 +16,12 @@ packages=(
   libmaven-compiler-plugin-java libmaven-resources-plugin-java libmaven-jar-plugin-java
   # tests, examples and benchmarks
   zip unzip hyperfine time
+  # the sandbox: bubblewrap for the start-up comparison (bench/sandbox_startup.sh)
+  bubblewrap
   # AWS client checks: botocore re-verifies signatures; the aws CLI cross-checks S3 and SQS
   python3-botocore awscli
+  # the worker's database: tests and scripts/local-stack.sh run a private cluster on loopback
+  postgresql
 )
 
 # Development-only tools from npm (local S3/SQS servers for the integration tests), pinned by

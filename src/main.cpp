@@ -31,9 +31,14 @@ int main(int argc, char** argv) {
   pit_check->add_option("--solution", solution, "a ZIP that must get full marks");
 
   app.add_subcommand("migrate", "apply db/schema.sql (idempotent)");
-  auto* enqueue =
+  cli::EnqueueOptions enqueue;
+  std::string enqueue_id;
+  auto* enqueue_cmd =
       app.add_subcommand("enqueue", "upload a ZIP, insert a QUEUED row, send a message");
-  enqueue->allow_extras();
+  enqueue_cmd->add_option("submission", enqueue.zip, "the student's ZIP")->required();
+  enqueue_cmd->add_option("--pit", enqueue.pit_id, "the PIT id (a folder of RUNNER_PITS_DIR)")
+      ->required();
+  enqueue_cmd->add_option("--submission-id", enqueue_id, "default: a random id");
   app.add_subcommand("version", "print the version");
 
   try {
@@ -56,7 +61,10 @@ int main(int argc, char** argv) {
     std::cout << "runner " << kRunnerVersion << "\n";
     return 0;
   }
-  if (app.got_subcommand("migrate")) return cli::not_yet_command("migrate");
-  if (app.got_subcommand("enqueue")) return cli::not_yet_command("enqueue");
+  if (app.got_subcommand("migrate")) return cli::migrate_command();
+  if (app.got_subcommand("enqueue")) {
+    if (!enqueue_id.empty()) enqueue.submission_id = enqueue_id;
+    return cli::enqueue_command(enqueue);
+  }
   return cli::serve_command();
 }

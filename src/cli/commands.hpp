@@ -18,7 +18,17 @@ int grade_command(const GradeOptions& options);
 int check_config_command();
 int pit_check_command(const std::filesystem::path& pit_dir,
                       const std::optional<std::filesystem::path>& solution);
+// The seed's startup banner (SPEC §2); false, after saying why, when the runner cannot start.
+bool print_banner();
+
+struct EnqueueOptions {
+  std::filesystem::path zip;
+  std::string pit_id;
+  std::optional<std::string> submission_id;  // default: a random id
+};
+
 int serve_command();
-int not_yet_command(const std::string& name);
+int migrate_command();
+int enqueue_command(const EnqueueOptions& options);
 
 }  // namespace runner::cli

@@ -6,7 +6,6 @@
 #include "sandbox/select.hpp"
 
 namespace runner::cli {
-namespace {
 
 // The seed's banner. Returns false (after saying why) when the configuration cannot run.
 bool print_banner() {
@@ -26,21 +25,8 @@ bool print_banner() {
   return true;
 }
 
-}  // namespace
-
 int check_config_command() {
   return print_banner() ? 0 : 1;
-}
-
-int serve_command() {
-  if (!print_banner()) return 1;
-  std::cerr << "✗ the queue worker is not part of this build yet; use `runner grade`\n";
-  return 1;
-}
-
-int not_yet_command(const std::string& name) {
-  std::cerr << "✗ `runner " << name << "` is not part of this build yet\n";
-  return 1;
 }
 
 }  // namespace runner::cli

@@ -1,0 +1,61 @@
+#pragma once
+// The worker behind `runner serve` (SPEC §7): RUNNER_CONCURRENCY slots, each with its own
+// sandbox launcher and database connection, each receiving one message only when it is idle,
+// so no message waits unprocessed while its visibility runs out.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "aws/s3.hpp"
+#include "aws/sqs.hpp"
+#include "config/settings.hpp"
+#include "drivers/driver.hpp"
+#include "service/metrics.hpp"
+
+namespace runner::service {
+
+struct WorkerContext {
+  const config::Settings& settings;
+  const drivers::Toolchain& tools;
+  aws::S3Client& s3;
+  aws::SqsClient& sqs;
+  Metrics& metrics;
+  int visibility_seconds = 30;  // the queue's VisibilityTimeout: the heartbeat renews it
+};
+
+class Worker {
+ public:
+  explicit Worker(WorkerContext context);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  struct RunResult {
+    bool joined = false;    // every slot thread ended; otherwise the caller must end the
+                            // process without joining them (they sit in a long poll or a grade)
+    int returned_jobs = 0;  // jobs given back to the queue (visibility 0, status QUEUED)
+  };
+  // Runs the slots until request_stop(), then waits up to RUNNER_SHUTDOWN_GRACE_MS for the
+  // jobs in flight and returns the unfinished ones.
+  RunResult run();
+  void request_stop();
+  bool stopping() const { return stop_.load(); }
+
+  struct Slot;  // per-slot state, defined in worker.cpp
+
+ private:
+  void slot_loop(Slot& slot);
+  int return_abandoned_jobs();
+
+  WorkerContext ctx_;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+};
+
+}  // namespace runner::service

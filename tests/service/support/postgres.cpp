@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "support/local_servers.hpp"
+
 namespace runner::service::testing {
 
 namespace fs = std::filesystem;
@@ -29,14 +31,7 @@ std::string as_postgres(const std::string& command) {
 }  // namespace
 
 std::pair<int, std::string> sh(const std::string& command) {
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) return {-1, ""};
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return aws::testing::run(command);
 }
 
 int free_port() {

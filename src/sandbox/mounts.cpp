@@ -147,6 +147,11 @@ bool enter(const Plan& plan, const char** failed_step) {
     return fail("make / private");
   if (!tmpfs(root, "mode=0755,size=16m")) return fail("mount the root tmpfs");
   if (!write_file(root + "/.runner-sandbox", "")) return fail("write to the root tmpfs");
+  // The private /tmp comes before the binds: a read-only path that lives under /tmp (the runner's
+  // share dir in a checkout under /tmp, say) is then bound inside it instead of hidden by it.
+  if (!tmpfs(root + "/tmp", "mode=1777,size=" + std::to_string(plan.tmp_bytes))) {
+    return fail("mount /tmp");
+  }
   for (const auto& b : plan.binds) {
     if (!bind(root, b)) {
       *failed_step = "bind mount";
@@ -170,9 +175,6 @@ bool enter(const Plan& plan, const char** failed_step) {
     if (symlink(target, (root + "/dev/" + name).c_str()) != 0) return fail("/dev symlinks");
   }
   if (!tmpfs(root + "/dev/shm", "mode=1777,size=64m")) return fail("mount /dev/shm");
-  if (!tmpfs(root + "/tmp", "mode=1777,size=" + std::to_string(plan.tmp_bytes))) {
-    return fail("mount /tmp");
-  }
   if (!make_dirs(root + "/proc") || mount("proc", (root + "/proc").c_str(), "proc",
                                           MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
     return fail("mount /proc");

@@ -362,5 +362,33 @@ TEST_P(Unsandboxed, PlainLauncherLetsTheAttacksThrough) {
 
 INSTANTIATE_TEST_SUITE_P(Levels, Unsandboxed, ::testing::Values("none"), level_name);
 
+// Read-only data the builds need (the runner's share dir) stays visible when it lives under /tmp,
+// where the job gets a private tmpfs: CI and developers may check the repository out there.
+TEST(FullView, ReadOnlyDataUnderTmpStaysVisible) {
+  if (!probe::host().full) GTEST_SKIP() << probe::host().full_reason;
+  testing::TempDir data;  // under /tmp
+  fs::permissions(data.path(), fs::perms::owner_all | fs::perms::group_read |
+                                   fs::perms::group_exec | fs::perms::others_read |
+                                   fs::perms::others_exec);
+  util::write_file(data / "probe.txt", "visible\n");
+  setenv("RUNNER_SHARE_DIR", data.path().c_str(), 1);
+  auto launcher = select_launcher(config::SandboxLevel::Full, 0).launcher;
+  unsetenv("RUNNER_SHARE_DIR");
+
+  testing::TempDir job;
+  for (const char* dir : {"project", "home", "tmp"}) fs::create_directories(job / dir);
+  launcher->prepare_job(job.path());
+  CountingSink out;
+  exec::Command cmd{{"cat", (data / "probe.txt").string()},
+                    job / "project",
+                    {"PATH=/usr/bin:/bin"},
+                    job.path(),
+                    {}};
+  const auto r = launcher->run(cmd, exec::Clock::now() + 20s, out);
+  launcher->release_job(job.path());
+  EXPECT_TRUE(r.ok()) << out.text;
+  EXPECT_EQ(out.text, "visible\n");
+}
+
 }  // namespace
 }  // namespace runner::sandbox

@@ -18,6 +18,7 @@
 #include "sandbox/child.hpp"
 #include "sandbox/full_launcher.hpp"
 #include "sandbox/landlock.hpp"
+#include "sandbox/sampled_limits.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/uids.hpp"
 #include "util/unique_fd.hpp"
@@ -95,50 +96,23 @@ class BasicLauncher : public exec::Launcher {
       throw exec::LaunchError("sandbox (basic): " + failure);
     }
 
-    bool memory_exceeded = false, cpu_exceeded = false, disk_exceeded = false;
-    const std::int64_t memory_bytes = static_cast<std::int64_t>(cmd.limits.memory_mb) << 20;
     const long ticks_per_second = sysconf(_SC_CLK_TCK);
-    int checks = 0;
+    SampledLimits limits(
+        cmd,
+        [this, ticks_per_second] {
+          const auto usage = uids::usage_of(uid_);
+          return SampledUsage{usage.cpu_ticks * 1000000000 / ticks_per_second, usage.rss_bytes};
+        },
+        /*watch_memory=*/true);
     exec::SuperviseHooks hooks;
-    hooks.check = [&] {
-      const auto usage = uids::usage_of(uid_);
-      if (usage.rss_bytes > memory_bytes) {
-        memory_exceeded = true;
-        return false;
-      }
-      if (cmd.limits.cpu_seconds > 0 &&
-          usage.cpu_ticks > static_cast<std::int64_t>(cmd.limits.cpu_seconds) * ticks_per_second) {
-        cpu_exceeded = true;
-        return false;
-      }
-      if (++checks % 4 == 0 && cmd.limits.max_disk_bytes > 0 &&
-          uids::disk_usage(cmd.job_root) > cmd.limits.max_disk_bytes) {
-        disk_exceeded = true;
-        return false;
-      }
-      return true;
-    };
+    hooks.check = [&] { return limits.check(); };
     hooks.check_interval = std::chrono::milliseconds(100);
     hooks.kill_all = [&] {
       kill(-pid, SIGKILL);
       uids::kill_all(uid_, pid);
     };
     exec::RunResult result = exec::supervise(pid, out_read.get(), deadline, out, hooks);
-    if (memory_exceeded) {
-      result.memory_limit_hit = true;
-      out.write("\n[sandbox] memory limit of " + std::to_string(cmd.limits.memory_mb) +
-                " MB exceeded (resident memory of the job's processes): stopped\n");
-    }
-    if (cpu_exceeded) {
-      result.timed_out = true;
-      out.write("\n[sandbox] CPU time limit of " + std::to_string(cmd.limits.cpu_seconds) +
-                " s exceeded: stopped\n");
-    }
-    if (disk_exceeded) {
-      result.signal = SIGXFSZ;
-      out.write("\n[sandbox] disk limit of " + std::to_string(cmd.limits.max_disk_bytes) +
-                " bytes exceeded: stopped\n");
-    }
+    limits.report(result, out);
     result.seconds = std::chrono::duration<double>(exec::Clock::now() - started).count();
     return result;
   }

@@ -27,6 +27,7 @@
 #include "sandbox/child.hpp"
 #include "sandbox/mounts.hpp"
 #include "sandbox/namespaces.hpp"
+#include "sandbox/sampled_limits.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/uids.hpp"
 #include "util/unique_fd.hpp"
@@ -187,22 +188,14 @@ class FullLauncher : public exec::Launcher {
       throw abandon(failure);
     }
 
-    bool cpu_exceeded = false, disk_exceeded = false;
-    int checks = 0;
+    SampledLimits limits(
+        cmd,
+        [&cgroup] {
+          return SampledUsage{cgroup.cpu_usage_ns(), std::nullopt};
+        },
+        /*watch_memory=*/false);  // the memory cgroup bounds memory
     exec::SuperviseHooks hooks;
-    hooks.check = [&] {
-      if (cmd.limits.cpu_seconds > 0 &&
-          cgroup.cpu_usage_ns() > static_cast<std::int64_t>(cmd.limits.cpu_seconds) * 1000000000) {
-        cpu_exceeded = true;
-        return false;
-      }
-      if (++checks % 4 == 0 && cmd.limits.max_disk_bytes > 0 &&
-          uids::disk_usage(cmd.job_root) > cmd.limits.max_disk_bytes) {
-        disk_exceeded = true;
-        return false;
-      }
-      return true;
-    };
+    hooks.check = [&] { return limits.check(); };
     hooks.kill_all = [&] {
       if (c2 > 0) kill(c2, SIGKILL);  // pid 1: the whole namespace goes with it
       cgroup.kill_all(c1);
@@ -218,16 +211,7 @@ class FullLauncher : public exec::Launcher {
       result.exit_code = -1;
       result.signal = SIGKILL;  // stopped by the runner (a sampled limit)
     }
-    if (cpu_exceeded) {
-      result.timed_out = true;
-      out.write("\n[sandbox] CPU time limit of " + std::to_string(cmd.limits.cpu_seconds) +
-                " s exceeded: stopped\n");
-    }
-    if (disk_exceeded) {
-      result.signal = SIGXFSZ;
-      out.write("\n[sandbox] disk limit of " + std::to_string(cmd.limits.max_disk_bytes) +
-                " bytes exceeded: stopped\n");
-    }
+    limits.report(result, out);
     result.memory_limit_hit = cgroup.oom_killed();
     if (result.memory_limit_hit) {
       out.write("\n[sandbox] memory limit of " + std::to_string(cmd.limits.memory_mb) +

@@ -23,6 +23,7 @@ struct JobLimits {
   std::int64_t max_file_bytes = 256LL * 1024 * 1024;   // largest file the job may write
   std::int64_t max_disk_bytes = 1024LL * 1024 * 1024;  // everything it writes
   int cpu_seconds = 0;  // CPU time over all its processes; 0: derived from the deadline
+  double cpus = 0;      // CPUs it may use at once (a cgroup CPU quota in `full`); 0: no quota
 };
 
 struct Command {

@@ -15,9 +15,11 @@
 #include <filesystem>
 
 #include "exec/supervise.hpp"
+#include "sandbox/capabilities.hpp"
 #include "sandbox/child.hpp"
 #include "sandbox/full_launcher.hpp"
 #include "sandbox/landlock.hpp"
+#include "sandbox/rlimits.hpp"
 #include "sandbox/sampled_limits.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/uids.hpp"
@@ -29,8 +31,11 @@ namespace {
 namespace fs = std::filesystem;
 using util::UniqueFd;
 
-// Gradle's client and its test workers talk to each other over TCP on the loopback interface, so
-// a Gradle build gets AF_INET sockets even without `network: true` (see docs/sandbox.md).
+// Gradle's client, its daemon and its test workers talk to each other over TCP on the loopback
+// interface, so a Gradle build (the `gradle` process and everything it starts, test JVMs
+// included) gets AF_INET sockets even without `network: true`. With Landlock ABI >= 4 that TCP is
+// narrowed to what Gradle uses: listening on a kernel-chosen ephemeral port, connecting to ports
+// of the ephemeral range (see docs/sandbox.md).
 bool needs_loopback_tcp(const exec::Command& cmd) {
   return fs::path(cmd.argv.at(0)).filename() == "gradle";
 }
@@ -42,18 +47,27 @@ class BasicLauncher : public exec::Launcher {
     no_inet_ = seccomp::compile({.allow_inet = false, .allow_netlink = false});
     inet_ = seccomp::compile({.allow_inet = true, .allow_netlink = false});
     network_ = seccomp::compile({.allow_inet = true, .allow_netlink = true});
+    if (landlock_abi_ >= 4) {
+      const auto [first, last] = landlock::ephemeral_ports();
+      gradle_tcp_ = landlock::prepare_tcp(first, last);  // ~28k port rules: made once
+    }
   }
+  ~BasicLauncher() override { landlock::close(gradle_tcp_); }
 
   exec::RunResult run(const exec::Command& cmd, exec::Clock::time_point deadline,
                       exec::OutputSink& out) override {
     const auto started = exec::Clock::now();
-    const bool allow_tcp = cmd.limits.network || needs_loopback_tcp(cmd);
+    const bool gradle_tcp = !cmd.limits.network && needs_loopback_tcp(cmd);
+    const bool allow_tcp = cmd.limits.network || gradle_tcp;
     child::ExecPlan plan;
     plan.program = exec::resolve_program(cmd.argv.at(0), cmd.env);
     plan.argv = cmd.argv;
     plan.env = cmd.env;
     plan.cwd = cmd.cwd.string();
     plan.limits = cmd.limits;
+    const int cpu_budget =
+        rlimits::cpu_seconds(cmd.limits, deadline - started, rlimits::usable_cpus());
+    plan.limits.cpu_seconds = cpu_budget;
     plan.per_uid_nproc = true;
     plan.seccomp = cmd.limits.network ? &network_ : (allow_tcp ? &inet_ : &no_inet_);
     landlock::Ruleset ruleset;
@@ -65,6 +79,7 @@ class BasicLauncher : public exec::Launcher {
         throw exec::LaunchError(std::string("sandbox (basic): ") + e.what());
       }
       plan.landlock = &ruleset;
+      if (gradle_tcp && gradle_tcp_.fd >= 0) plan.landlock_tcp = &gradle_tcp_;
     }
     struct Closer {
       landlock::Ruleset& r;
@@ -85,6 +100,7 @@ class BasicLauncher : public exec::Launcher {
           setresuid(uid_, uid_, uid_) != 0) {
         child::fail(error_write.get(), "take the job's uid");
       }
+      if (!capabilities::drop_all()) child::fail(error_write.get(), "drop capabilities");
       child::exec_job(plan, out_write.get(), error_write.get());
     }
     setpgid(pid, pid);
@@ -98,7 +114,7 @@ class BasicLauncher : public exec::Launcher {
 
     const long ticks_per_second = sysconf(_SC_CLK_TCK);
     SampledLimits limits(
-        cmd,
+        cmd, cpu_budget,
         [this, ticks_per_second] {
           const auto usage = uids::usage_of(uid_);
           return SampledUsage{usage.cpu_ticks * 1000000000 / ticks_per_second, usage.rss_bytes};
@@ -149,6 +165,7 @@ class BasicLauncher : public exec::Launcher {
   uid_t uid_;
   int landlock_abi_;
   std::vector<sock_filter> no_inet_, inet_, network_;
+  landlock::Ruleset gradle_tcp_;
 };
 
 }  // namespace

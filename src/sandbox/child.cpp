@@ -42,6 +42,9 @@ void exec_job(const ExecPlan& plan, int out_fd, int error_fd) {
   if (plan.landlock != nullptr && !landlock::enforce(*plan.landlock)) {
     fail(error_fd, "landlock_restrict_self");
   }
+  if (plan.landlock_tcp != nullptr && !landlock::enforce(*plan.landlock_tcp)) {
+    fail(error_fd, "landlock_restrict_self (tcp)");
+  }
   std::vector<char*> argv, envp;
   for (const auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

@@ -29,6 +29,7 @@ struct ExecPlan {
   bool per_uid_nproc = false;
   const std::vector<sock_filter>* seccomp = nullptr;
   const landlock::Ruleset* landlock = nullptr;
+  const landlock::Ruleset* landlock_tcp = nullptr;  // a second layer (landlock::prepare_tcp)
 };
 
 // Resets signals, makes stdin /dev/null and stdout/stderr `out_fd`, enters `cwd`, applies the

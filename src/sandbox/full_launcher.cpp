@@ -27,6 +27,7 @@
 #include "sandbox/child.hpp"
 #include "sandbox/mounts.hpp"
 #include "sandbox/namespaces.hpp"
+#include "sandbox/rlimits.hpp"
 #include "sandbox/sampled_limits.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/uids.hpp"
@@ -116,13 +117,15 @@ class FullLauncher : public exec::Launcher {
     exec_plan.env = cmd.env;
     exec_plan.cwd = cmd.cwd.string();
     exec_plan.limits = cmd.limits;
+    const int cpu_budget =
+        rlimits::cpu_seconds(cmd.limits, deadline - started, rlimits::usable_cpus());
+    exec_plan.limits.cpu_seconds = cpu_budget;
     exec_plan.seccomp = &seccomp_;
     const std::int64_t tmp_bytes = std::min<std::int64_t>(cmd.limits.max_disk_bytes, 512LL << 20);
     mounts::Plan plan = mounts::default_plan(kNewRoot, fs::absolute(cmd.job_root).string(),
                                              extra_read_only_, tmp_bytes);
 
-    const std::string name = "runner-s" + std::to_string(slot_) + "-" + std::to_string(getpid()) +
-                             "-" + std::to_string(g_run_counter++);
+    const std::string name = cgroups::job_cgroup_name(slot_, getpid(), g_run_counter++);
     cgroups::JobCgroup cgroup(layout_, name, cmd.limits);
     Pipe output, errors, to_child, from_child, status;
     const bool new_net = !cmd.limits.network;
@@ -189,7 +192,7 @@ class FullLauncher : public exec::Launcher {
     }
 
     SampledLimits limits(
-        cmd,
+        cmd, cpu_budget,
         [&cgroup] {
           return SampledUsage{cgroup.cpu_usage_ns(), std::nullopt};
         },

@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
+#include <string>
 
 namespace runner::sandbox::landlock {
 namespace {
@@ -16,6 +18,7 @@ namespace {
 constexpr std::uint64_t kAccessFsTruncate = 1ULL << 14;
 constexpr std::uint64_t kAccessNetBindTcp = 1ULL << 0;
 constexpr std::uint64_t kAccessNetConnectTcp = 1ULL << 1;
+constexpr int kRuleNetPort = 2;  // LANDLOCK_RULE_NET_PORT
 constexpr std::uint64_t kScopeAbstractUnixSocket = 1ULL << 0;
 constexpr std::uint64_t kScopeSignal = 1ULL << 1;
 
@@ -23,6 +26,11 @@ struct RulesetAttrV6 {
   std::uint64_t handled_access_fs;
   std::uint64_t handled_access_net;
   std::uint64_t scoped;
+};
+
+struct NetPortAttr {  // struct landlock_net_port_attr
+  std::uint64_t allowed_access;
+  std::uint64_t port;
 };
 
 constexpr std::uint64_t kWriteFileAccess = LANDLOCK_ACCESS_FS_WRITE_FILE;
@@ -91,6 +99,39 @@ Ruleset prepare(const std::vector<std::string>& writable,
     if (ruleset.abi >= 3) access |= kAccessFsTruncate;
     add_path(ruleset.fd, file, access);  // a missing device is not fatal
   }
+  return ruleset;
+}
+
+std::pair<int, int> ephemeral_ports() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int first = 0, last = 0;
+  if (!(in >> first >> last) || first < 1 || last > 65535 || first > last) return {32768, 60999};
+  return {first, last};
+}
+
+Ruleset prepare_tcp(int first, int last) {
+  Ruleset ruleset;
+  ruleset.abi = abi_version();
+  if (ruleset.abi < 4) return ruleset;
+  RulesetAttrV6 attr{};
+  attr.handled_access_net = kAccessNetBindTcp | kAccessNetConnectTcp;
+  const long fd = syscall(SYS_landlock_create_ruleset, &attr, 2 * sizeof(std::uint64_t), 0);
+  if (fd < 0) {
+    throw std::runtime_error(std::string("landlock_create_ruleset (tcp): ") + std::strerror(errno));
+  }
+  ruleset.fd = static_cast<int>(fd);
+  fcntl(ruleset.fd, F_SETFD, FD_CLOEXEC);
+  auto allow = [&](std::uint64_t access, int port) {
+    NetPortAttr rule{access, static_cast<std::uint64_t>(port)};
+    if (syscall(SYS_landlock_add_rule, ruleset.fd, kRuleNetPort, &rule, 0) != 0) {
+      const int err = errno;
+      close(ruleset);
+      throw std::runtime_error("landlock tcp rule for port " + std::to_string(port) + ": " +
+                               std::strerror(err));
+    }
+  };
+  allow(kAccessNetBindTcp, 0);  // port 0: "any free port of the ephemeral range"
+  for (int port = first; port <= last; ++port) allow(kAccessNetConnectTcp, port);
   return ruleset;
 }
 

@@ -8,20 +8,22 @@
 
 namespace runner::sandbox {
 
-SampledLimits::SampledLimits(const exec::Command& cmd, std::function<SampledUsage()> sample,
-                             bool watch_memory)
-    : cmd_(cmd), sample_(std::move(sample)), watch_memory_(watch_memory) {}
+SampledLimits::SampledLimits(const exec::Command& cmd, int cpu_seconds,
+                             std::function<SampledUsage()> sample, bool watch_memory)
+    : cmd_(cmd),
+      sample_(std::move(sample)),
+      cpu_seconds_(cpu_seconds),
+      watch_memory_(watch_memory) {}
 
 bool SampledLimits::check() {
   const auto& limits = cmd_.limits;
-  if (watch_memory_ || limits.cpu_seconds > 0) {
+  if (watch_memory_ || cpu_seconds_ > 0) {
     const SampledUsage usage = sample_();
     if (usage.rss_bytes && *usage.rss_bytes > static_cast<std::int64_t>(limits.memory_mb) << 20) {
       memory_exceeded_ = true;
       return false;
     }
-    if (limits.cpu_seconds > 0 &&
-        usage.cpu_ns > static_cast<std::int64_t>(limits.cpu_seconds) * 1000000000) {
+    if (cpu_seconds_ > 0 && usage.cpu_ns > static_cast<std::int64_t>(cpu_seconds_) * 1000000000) {
       cpu_exceeded_ = true;
       return false;
     }
@@ -43,8 +45,12 @@ void SampledLimits::report(exec::RunResult& result, exec::OutputSink& out) const
   }
   if (cpu_exceeded_) {
     result.timed_out = true;
-    out.write("\n[sandbox] CPU time limit of " + std::to_string(cmd_.limits.cpu_seconds) +
+    out.write("\n[sandbox] CPU time limit of " + std::to_string(cpu_seconds_) +
               " s exceeded: stopped\n");
+  } else if (result.signal == SIGXCPU && !result.timed_out) {
+    result.timed_out = true;
+    out.write("\n[sandbox] CPU time limit of " + std::to_string(cpu_seconds_) +
+              " s exceeded (RLIMIT_CPU of a process): stopped\n");
   }
   if (disk_exceeded_) {
     result.signal = SIGXFSZ;

@@ -17,18 +17,23 @@ struct SampledUsage {
 
 class SampledLimits {
  public:
-  // `sample` measures the job; `watch_memory` says whether it reports rss_bytes.
-  SampledLimits(const exec::Command& cmd, std::function<SampledUsage()> sample, bool watch_memory);
+  // `sample` measures the job; `watch_memory` says whether it reports rss_bytes. `cpu_seconds`
+  // is the job's CPU-time budget (rlimits::cpu_seconds: the command's, or derived from its
+  // deadline).
+  SampledLimits(const exec::Command& cmd, int cpu_seconds, std::function<SampledUsage()> sample,
+                bool watch_memory);
 
   // For exec::SuperviseHooks::check: false once a limit is exceeded (the job is then stopped).
   bool check();
 
-  // Marks `result` with the limit that stopped the job, and says so in the job's log.
+  // Marks `result` with the limit that stopped the job, and says so in the job's log. A first
+  // process killed by SIGXCPU (its RLIMIT_CPU, which is the same budget) counts as the CPU limit.
   void report(exec::RunResult& result, exec::OutputSink& out) const;
 
  private:
   const exec::Command& cmd_;
   std::function<SampledUsage()> sample_;
+  int cpu_seconds_;
   bool watch_memory_;
   int checks_ = 0;
   bool memory_exceeded_ = false, cpu_exceeded_ = false, disk_exceeded_ = false;

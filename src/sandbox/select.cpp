@@ -38,7 +38,10 @@ Selection select_launcher(config::SandboxLevel requested, int slot) {
   }
   const std::string prefix = requested == SandboxLevel::Auto ? "auto -> " : "";
   if (requested == SandboxLevel::Full || (requested == SandboxLevel::Auto && host.full)) {
-    return describe(make_full_launcher(slot, host.cgroups, {config::share_dir().string()}), prefix);
+    return describe(
+        make_full_launcher(slot, host.cgroups,
+                           {config::share_dir().string(), config::testhost_dir().string()}),
+        prefix);
   }
   return describe(make_basic_launcher(slot, host.landlock_abi), prefix);
 }

@@ -15,6 +15,8 @@
 #include <string>
 #include <thread>
 
+#include "sandbox/capabilities.hpp"
+
 namespace runner::sandbox::uids {
 namespace {
 
@@ -102,7 +104,12 @@ bool kill_all(uid_t uid, pid_t spare) {
     // it so the runner keeps its identity.
     const pid_t helper = fork();
     if (helper == 0) {
-      if (setresgid(uid, uid, uid) != 0 || setresuid(uid, uid, uid) != 0) _exit(1);
+      // A non-root runner's capabilities survive setresuid: without CAP_KILL dropped, kill(-1)
+      // would reach every process in the container.
+      if (setresgid(uid, uid, uid) != 0 || setresuid(uid, uid, uid) != 0 ||
+          !capabilities::drop_all()) {
+        _exit(1);
+      }
       kill(-1, SIGKILL);
       _exit(0);
     }

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "exec/launcher.hpp"
+#include "sandbox/landlock.hpp"
 #include "sandbox/probe.hpp"
 #include "sandbox/select.hpp"
 #include "sandbox/uids.hpp"
@@ -130,6 +131,59 @@ TEST_P(Sandboxed, BusyLoopInAForkedChildHitsTheCpuLimit) {
   EXPECT_TRUE(r.timed_out);
   EXPECT_LT(elapsed, 12s) << "stopped by the CPU limit, not the 25 s deadline";
   EXPECT_NE(output.text.find("CPU time limit"), std::string::npos) << output.text;
+}
+
+// A single process over the CPU budget: RLIMIT_CPU (SIGXCPU) or the sampler, whichever comes
+// first, stops it, and the verdict is the CPU limit (TIMEOUT), not the 20 s wall clock.
+TEST_P(Sandboxed, AProcessOverTheCpuLimitIsStoppedWithACpuVerdict) {
+  limits.cpu_seconds = 1;
+  const auto r = sh("while :; do :; done", 20s);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_TRUE(r.signal == SIGXCPU || r.signal == SIGKILL) << r.signal;
+  EXPECT_LT(elapsed, 8s) << "stopped by the CPU limit, not the 20 s deadline";
+  EXPECT_NE(output.text.find("CPU time limit of 1 s exceeded"), std::string::npos) << output.text;
+}
+
+// Nothing sets cpu_seconds (as the drivers do not): every process still gets an RLIMIT_CPU
+// derived from the deadline, and a busy loop detached with setsid ends with the job.
+TEST_P(Sandboxed, BusyLoopDetachedWithSetsidEndsWithTheJobAndHasACpuLimit) {
+  ASSERT_EQ(limits.cpu_seconds, 0);
+  const auto r =
+      sh("setsid sh -c 'while :; do :; done # busy-loop-5c1e' </dev/null >/dev/null 2>&1 &"
+         " sleep 1; grep 'Max cpu time' /proc/$!/limits; echo started",
+         20s);
+  EXPECT_TRUE(r.ok()) << output.text;
+  EXPECT_LT(elapsed, 10s) << "the detached loop kept the run alive";
+  EXPECT_NE(output.text.find("started"), std::string::npos) << output.text;
+  const auto line = output.text.substr(0, output.text.find('\n'));
+  EXPECT_NE(line.find("Max cpu time"), std::string::npos) << output.text;
+  EXPECT_EQ(line.find("unlimited"), std::string::npos) << "no RLIMIT_CPU: " << line;
+  EXPECT_TRUE(uids::processes_of(uids::job_uid(0)).empty());
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(cmdline.find("busy-loop-5c1e"), std::string::npos) << e.path() << " survived";
+  }
+}
+
+// `full` with JobLimits::cpus: the cgroup CPU quota holds a busy job to its share of a CPU.
+TEST_P(Sandboxed, CpuQuotaHoldsABusyJobToItsShare) {
+  if (GetParam() != "full") GTEST_SKIP() << "a CPU quota needs a cgroup (`full` only)";
+  if (!probe::host().cgroups.cpu_quota.version) {
+    GTEST_SKIP() << probe::host().cgroups.cpu_quota.reason;
+  }
+  limits.cpus = 0.2;
+  const auto r = python(
+      "import time\ns=time.time()\nwhile time.time()-s<3: pass\n"
+      "print('cpu %.2f' % time.process_time())");
+  ASSERT_TRUE(r.ok()) << output.text;
+  const auto at = output.text.find("cpu ");
+  ASSERT_NE(at, std::string::npos) << output.text;
+  const double cpu = std::stod(output.text.substr(at + 4));
+  // 0.6 s at 0.2 CPU; unbounded, a loop gets 1.5 s or more even on a loaded 2-CPU host.
+  EXPECT_LT(cpu, 1.0) << "3 s of busy loop at 0.2 CPU";
+  EXPECT_GT(cpu, 0.3);
 }
 
 TEST_P(Sandboxed, DaemonLeftWithSetsidAndNohupIsGoneAfterwards) {
@@ -346,6 +400,139 @@ TEST_P(Sandboxed, RunsAsAnUnprivilegedUid) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, Sandboxed, ::testing::Values("full", "basic"), level_name);
+
+// --- basic: the Gradle exception ----------------------------------------------------------
+// In `basic` (no network namespace) a job gets no AF_INET socket, except a command named
+// `gradle`, whose processes (its daemon and test JVMs included) talk over loopback TCP. With
+// Landlock ABI >= 4 that TCP is narrowed to listening on a kernel-chosen ephemeral port and
+// connecting to ports of the ephemeral range: PostgreSQL (5432), the runner's HTTP port (8080)
+// and every other port below the range stay closed.
+
+using BasicNetwork = Attack;
+
+// The first port below the ephemeral range that `fd` (a fresh TCP socket) can bind on 127.0.0.1.
+int bind_below_ephemeral(int fd) {
+  const auto [first, last] = landlock::ephemeral_ports();
+  for (int port = first - 1; port > 1024; --port) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return port;
+  }
+  return -1;
+}
+
+class NetworkProbe {
+ public:
+  NetworkProbe() {
+    ephemeral_port = listen_on_loopback(ephemeral);
+    low = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    low_port = bind_below_ephemeral(low);
+    listen(low, 8);
+    const int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    free_low_port = bind_below_ephemeral(probe);  // free again once closed
+    close(probe);
+  }
+  ~NetworkProbe() {
+    close(ephemeral);
+    close(low);
+  }
+  std::vector<std::string> args() const {
+    return {std::to_string(ephemeral_port), std::to_string(low_port),
+            std::to_string(free_low_port)};
+  }
+  bool arrived(int listener) const {
+    const int fd = accept(listener, nullptr, nullptr);
+    if (fd >= 0) close(fd);
+    return fd >= 0;
+  }
+  int ephemeral = -1, low = -1;
+  int ephemeral_port = -1, low_port = -1, free_low_port = -1;
+};
+
+// Prints "connect <port> ok|denied <errno>" for the two listeners and "listen <port> ..." for
+// port 0 and a free port below the ephemeral range.
+constexpr const char* kProbeScript = R"(import socket, sys
+def attempt(what, fn):
+    try:
+        fn()
+        print(what, 'ok')
+    except OSError as e:
+        print(what, 'denied', e.errno)
+def connect(port):
+    s = socket.create_connection(('127.0.0.1', port), timeout=3)
+    s.sendall(b'x')
+    s.close()
+def listen(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(('127.0.0.1', port))
+    s.listen(1)
+    s.close()
+eph, low, free = map(int, sys.argv[1:4])
+attempt('connect %d' % eph, lambda: connect(eph))
+attempt('connect %d' % low, lambda: connect(low))
+attempt('listen 0', lambda: listen(0))
+attempt('listen %d' % free, lambda: listen(free))
+)";
+
+TEST_P(BasicNetwork, ANonGradleCommandGetsNoTcpAtAll) {
+  NetworkProbe net;
+  ASSERT_GT(net.ephemeral_port, 0);
+  ASSERT_GT(net.low_port, 0);
+  util::write_file(root / "project/probe.py", kProbeScript);
+  uids::chown_tree(root / "project", uids::job_uid(0), uids::job_uid(0));
+  auto argv = std::vector<std::string>{"/usr/bin/python3", "probe.py"};
+  for (const auto& a : net.args()) argv.push_back(a);
+  run(argv);
+  const auto p = [](int port) { return std::to_string(port); };
+  // socket(AF_INET) itself fails with EPERM (seccomp).
+  EXPECT_NE(output.text.find("connect " + p(net.ephemeral_port) + " denied 1\n"), std::string::npos)
+      << output.text;
+  EXPECT_NE(output.text.find("connect " + p(net.low_port) + " denied 1\n"), std::string::npos);
+  EXPECT_NE(output.text.find("listen 0 denied 1\n"), std::string::npos);
+  EXPECT_FALSE(net.arrived(net.ephemeral));
+  EXPECT_FALSE(net.arrived(net.low));
+}
+
+TEST_P(BasicNetwork, GradleAndItsChildrenGetLoopbackTcpOnEphemeralPortsOnly) {
+  NetworkProbe net;
+  ASSERT_GT(net.ephemeral_port, 0);
+  ASSERT_GT(net.low_port, 0);
+  ASSERT_GT(net.free_low_port, 0);
+  // A program named `gradle` (what the Gradle driver runs) whose child, like Gradle's test JVMs,
+  // inherits the exception.
+  fs::create_directories(root / "project/bin");
+  util::write_file(root / "project/probe.py", kProbeScript);
+  util::write_file(root / "project/bin/gradle",
+                   "#!/bin/sh\n/usr/bin/python3 \"$(dirname \"$0\")/../probe.py\" \"$@\"\n"
+                   "echo gradle-done\n");
+  fs::permissions(root / "project/bin/gradle", fs::perms::owner_all | fs::perms::group_read |
+                                                   fs::perms::group_exec | fs::perms::others_read |
+                                                   fs::perms::others_exec);
+  uids::chown_tree(root / "project", uids::job_uid(0), uids::job_uid(0));
+  auto argv = std::vector<std::string>{(root / "project/bin/gradle").string()};
+  for (const auto& a : net.args()) argv.push_back(a);
+  const auto r = run(argv);
+  ASSERT_TRUE(r.ok()) << output.text;
+  const auto p = [](int port) { return std::to_string(port); };
+  EXPECT_NE(output.text.find("connect " + p(net.ephemeral_port) + " ok\n"), std::string::npos)
+      << output.text;
+  EXPECT_TRUE(net.arrived(net.ephemeral));
+  EXPECT_NE(output.text.find("listen 0 ok\n"), std::string::npos) << output.text;
+  if (landlock::abi_version() < 4) {
+    // No Landlock network rules: the whole of TCP is open to a Gradle build.
+    GTEST_SKIP() << "Landlock ABI < 4: TCP is not narrowed for gradle on this host";
+  }
+  // Below the ephemeral range: Landlock refuses with EACCES.
+  EXPECT_NE(output.text.find("connect " + p(net.low_port) + " denied 13\n"), std::string::npos)
+      << output.text;
+  EXPECT_FALSE(net.arrived(net.low));
+  EXPECT_NE(output.text.find("listen " + p(net.free_low_port) + " denied 13\n"), std::string::npos)
+      << output.text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, BasicNetwork, ::testing::Values("basic"), level_name);
 
 // --- the same attacks without a sandbox: the suite notices -------------------------------
 

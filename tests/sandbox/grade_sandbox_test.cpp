@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "config/share_dir.hpp"
 #include "drivers/driver.hpp"
 #include "grading/grader.hpp"
 #include "sandbox/probe.hpp"
@@ -42,7 +43,8 @@ TEST_P(GradeInSandbox, GradesWithTheExpectedVerdict) {
       select_launcher(c.level == "full" ? config::SandboxLevel::Full : config::SandboxLevel::Basic,
                       1)
           .launcher;
-  const auto tools = drivers::Toolchain::discover(17, testing::source_dir() / "share");
+  const auto tools =
+      drivers::Toolchain::discover(17, testing::source_dir() / "share", config::testhost_dir());
   testing::TempDir tmp;
   const fs::path pit_dir = tmp / "pits/calculator";
   fs::create_directories(pit_dir);

@@ -15,7 +15,7 @@ bool print_banner() {
   std::cout << "✓ Configuration loaded successfully\n";
   try {
     const auto sandbox = sandbox::select_launcher(settings->sandbox);
-    drivers::Toolchain::discover(settings->jdk_version, share_dir());
+    drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
     std::cout << config::describe_settings(*settings, sandbox.description);
   } catch (const std::exception& e) {
     std::cerr << "✗ " << e.what() << "\n";

@@ -30,7 +30,7 @@ int grade_command(const GradeOptions& options) {
   std::optional<drivers::Toolchain> tools;
   try {
     sandbox = sandbox::select_launcher(settings->sandbox);
-    tools = drivers::Toolchain::discover(settings->jdk_version, share_dir());
+    tools = drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
   } catch (const std::exception& e) {
     std::cerr << "✗ " << e.what() << "\n";
     return 1;

@@ -38,7 +38,8 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
 
   try {
     auto sandbox = sandbox::select_launcher(settings->sandbox);
-    const auto tools = drivers::Toolchain::discover(settings->jdk_version, share_dir());
+    const auto tools =
+        drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
     const fs::path out = util::make_temp_dir(settings->work_dir, "runner-pit-check-");
     grading::GradeContext context{*sandbox.launcher,       tools,
                                   settings->work_dir,      archive_limits(*settings),

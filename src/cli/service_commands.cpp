@@ -59,7 +59,8 @@ int serve_command() {
   service::set_log_format(settings->log_format);
 
   try {
-    const auto tools = drivers::Toolchain::discover(settings->jdk_version, share_dir());
+    const auto tools =
+        drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
     auto cloud = service::make_cloud();
     service::Metrics metrics;
     const int visibility = service::queue_visibility_seconds(*cloud.sqs, settings->sqs_queue_url);

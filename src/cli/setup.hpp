@@ -15,7 +15,8 @@ namespace runner::cli {
 // stderr and returns nullopt when something is missing or invalid.
 std::optional<config::Settings> load_configuration(config::Purpose purpose);
 
-using config::share_dir;  // the runner's data folder
+using config::share_dir;     // the runner's data folder
+using config::testhost_dir;  // the built test host (javac fast path)
 
 pit::PitDefaults pit_defaults(const config::Settings& settings);
 

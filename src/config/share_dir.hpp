@@ -7,4 +7,8 @@ namespace runner::config {
 
 std::filesystem::path share_dir();
 
+// Where the test host lives (runner-testhost.jar and its class-data archive, both built, not
+// sources): $RUNNER_TESTHOST_DIR when set, else the folder fixed at build time.
+std::filesystem::path testhost_dir();
+
 }  // namespace runner::config

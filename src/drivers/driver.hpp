@@ -10,6 +10,7 @@
 #include "exec/launcher.hpp"
 #include "grading/workspace.hpp"
 #include "pit/pit.hpp"
+#include "report/junit_xml.hpp"
 
 namespace runner::drivers {
 
@@ -19,9 +20,16 @@ struct Toolchain {
   std::filesystem::path share_dir;  // the runner's data: maven/settings.xml, gradle/init.gradle
   // Debian's junit5 package; the standalone jar bundles Jupiter, Vintage, JUnit 4 and Hamcrest.
   std::filesystem::path console_launcher = "/usr/share/java/junit-platform-console-standalone.jar";
+  // The one-JVM fast path for javac builds (src/testhost); empty when not built, and then javac
+  // builds run as two JVMs (javac, then the console launcher).
+  std::filesystem::path testhost_jar;
+  std::filesystem::path testhost_archive;  // its class-data-sharing archive; empty when absent
+  std::filesystem::path maven_archive;     // the same for Maven's own JVM
 
-  // Finds JDK `jdk_version` under /usr/lib/jvm; throws with what was looked for.
-  static Toolchain discover(int jdk_version, const std::filesystem::path& share_dir);
+  // Finds JDK `jdk_version` under /usr/lib/jvm, and the test host in `testhost_dir`; throws
+  // with what was looked for when there is no JDK.
+  static Toolchain discover(int jdk_version, const std::filesystem::path& share_dir,
+                            const std::filesystem::path& testhost_dir);
 };
 
 enum class Stage { Building, Testing };
@@ -44,6 +52,7 @@ struct DriverResult {
   bool out_of_memory = false;  // a JVM died of OutOfMemoryError
   std::string tool_failure;    // the build tool failed before the tests, not the student's code
   std::vector<std::filesystem::path> report_files;
+  std::vector<report::TestCase> streamed_tests;  // results that came over the test host's stream
 };
 
 class Driver {
@@ -52,11 +61,15 @@ class Driver {
   virtual DriverResult run(const DriverInput& in) = 0;
 };
 
-std::unique_ptr<Driver> make_driver(config::BuildTool tool);
+// javac builds use the test host when the toolchain has one.
+std::unique_ptr<Driver> make_driver(config::BuildTool tool, const Toolchain& tools);
 
 // The job's whole environment, built from scratch: never the runner's own.
 std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Toolchain& tools,
                                          int memory_mb);
+
+// MAVEN_OPTS of a job (flags of Maven's own JVM), measured by bench/fast_path.sh.
+std::string maven_jvm_options(const Toolchain& tools);
 
 // JVM heap for each of a job's JVMs: a build tool and a forked test JVM may run at once.
 int heap_mb(int memory_mb);

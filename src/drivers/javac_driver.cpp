@@ -1,5 +1,6 @@
-// The `javac` driver: one javac run over main and test sources, then the JUnit Platform console
-// launcher on the PIT's test classes only, writing XML to the runner's own reports folder.
+// The `javac` driver, slow path: one javac run over main and test sources, then the JUnit Platform
+// console launcher on the PIT's test classes only, writing XML to the runner's own reports
+// folder. Used when the test host (testhost_driver.cpp) is not built.
 #include "drivers/javac_driver.hpp"
 
 #include <fstream>
@@ -29,19 +30,31 @@ std::string join_paths(const std::vector<fs::path>& paths) {
 
 }  // namespace
 
-DriverResult JavacDriver::run(const DriverInput& in) {
-  DriverResult result;
+fs::path write_source_list(const DriverInput& in) {
   const fs::path& project = in.dirs.project;
   std::vector<fs::path> sources = java_sources(project / "src/main/java");
   const auto tests = java_sources(project / "src/test/java");
   sources.insert(sources.end(), tests.begin(), tests.end());
-
   // The argument file lives outside the project, like everything else the runner writes.
   const fs::path argfile = in.dirs.root / "javac-sources.txt";
-  {
-    std::ofstream out(argfile);
-    for (const auto& s : sources) out << '"' << s.string() << "\"\n";
+  std::ofstream out(argfile);
+  for (const auto& s : sources) out << '"' << s.string() << "\"\n";
+  return argfile;
+}
+
+std::vector<fs::path> test_class_path(const DriverInput& in) {
+  std::vector<fs::path> class_path{in.dirs.classes};
+  for (const char* resources : {"src/main/resources", "src/test/resources"}) {
+    if (fs::is_directory(in.dirs.project / resources))
+      class_path.push_back(in.dirs.project / resources);
   }
+  return class_path;
+}
+
+DriverResult JavacDriver::run(const DriverInput& in) {
+  DriverResult result;
+  const fs::path& project = in.dirs.project;
+  const fs::path argfile = write_source_list(in);
 
   if (in.on_stage) in.on_stage(Stage::Building);
   // -proc:none: no annotation processor may run at compile time.
@@ -59,11 +72,7 @@ DriverResult JavacDriver::run(const DriverInput& in) {
     return result;
   }
 
-  std::vector<fs::path> class_path{in.dirs.classes};
-  for (const char* resources : {"src/main/resources", "src/test/resources"}) {
-    if (fs::is_directory(project / resources)) class_path.push_back(project / resources);
-  }
-
+  const std::vector<fs::path> class_path = test_class_path(in);
   std::vector<std::string> argv{"java",
                                 "-jar",
                                 in.tools.console_launcher.string(),

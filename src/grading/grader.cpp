@@ -77,7 +77,7 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     context.launcher.prepare_job(dirs->root);
     job_prepared = true;
 
-    auto driver = drivers::make_driver(request.pit.build);
+    auto driver = drivers::make_driver(request.pit.build, context.tools);
     drivers::DriverInput input{
         request.pit, *dirs, context.tools, context.launcher, log, deadline, [&](drivers::Stage s) {
           progress(s == drivers::Stage::Building ? Progress::Building : Progress::Testing);
@@ -88,7 +88,8 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     progress(Progress::Scoring);
 
     std::vector<std::string> problems;
-    const auto reported = report::parse_report_files(built.report_files, problems);
+    auto reported = report::parse_report_files(built.report_files, problems);
+    reported.insert(reported.end(), built.streamed_tests.begin(), built.streamed_tests.end());
     for (const auto& p : problems) log.write("[runner] unreadable report " + p + "\n");
     v.score = report::score_tests(reported, request.pit);
     conclude(v, built, request.pit);

@@ -33,14 +33,29 @@ std::string method_from_report_name(const std::string& name) {
   return method;
 }
 
+std::string describe_failure(const std::string& type, const std::string& message) {
+  const std::string text =
+      type.empty() ? message : (message.empty() ? type : type + ": " + message);
+  return util::truncate_utf8(text, kMaxMessageBytes);
+}
+
+std::string describe_skip(const std::string& reason) {
+  return util::truncate_utf8(util::trim(reason), kMaxMessageBytes);
+}
+
 namespace {
 
 std::string failure_text(const pugi::xml_node& node) {
-  const std::string type = node.attribute("type").as_string();
-  const std::string message = node.attribute("message").as_string();
-  std::string text = type.empty() ? message : (message.empty() ? type : type + ": " + message);
-  if (text.empty()) text = util::trim(node.text().as_string());
-  return util::truncate_utf8(text, 2000);
+  const std::string text =
+      describe_failure(node.attribute("type").as_string(), node.attribute("message").as_string());
+  if (!text.empty()) return text;
+  return util::truncate_utf8(util::trim(node.text().as_string()), kMaxMessageBytes);
+}
+
+// Surefire gives the reason as an attribute; the JUnit Platform's legacy report as the text.
+std::string skip_text(const pugi::xml_node& node) {
+  if (auto message = node.attribute("message"); message) return describe_skip(message.as_string());
+  return describe_skip(node.text().as_string());
 }
 
 void read_suite(const pugi::xml_node& suite, std::vector<TestCase>& out) {
@@ -63,7 +78,7 @@ void read_suite(const pugi::xml_node& suite, std::vector<TestCase>& out) {
       test.message = failure_text(e);
     } else if (child.child("skipped")) {
       test.status = TestStatus::Skipped;
-      test.message = child.child("skipped").attribute("message").as_string();
+      test.message = skip_text(child.child("skipped"));
     }
     out.push_back(std::move(test));
   }

@@ -33,6 +33,15 @@ std::vector<TestCase> parse_report_files(const std::vector<std::filesystem::path
                                          std::vector<std::string>& problems,
                                          std::uintmax_t max_bytes = kMaxReportBytes);
 
+// What a verdict keeps of a failure message or skip reason.
+inline constexpr std::size_t kMaxMessageBytes = 2000;
+
+// "type: message", or whichever of the two there is; cut to kMaxMessageBytes.
+std::string describe_failure(const std::string& type, const std::string& message);
+
+// A skip reason (trimmed), cut to kMaxMessageBytes.
+std::string describe_skip(const std::string& reason);
+
 // "adds()" -> "adds"; "adds(int, int)[2]" -> "adds[2]"; "adds" -> "adds".
 std::string method_from_report_name(const std::string& name);
 

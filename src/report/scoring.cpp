@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
+#include <tuple>
 
 namespace runner::report {
 namespace {
@@ -23,6 +25,12 @@ std::string owning_class(const pit::Pit& pit, const std::string& class_name) {
 // "adds[2]" -> "adds": weights name methods, not invocations.
 std::string base_method(const std::string& method) {
   return method.substr(0, method.find('['));
+}
+
+// "adds[12]" -> 12; "adds" -> 0.
+long invocation_number(const std::string& method) {
+  const auto open = method.find('[');
+  return open == std::string::npos ? 0 : std::strtol(method.c_str() + open + 1, nullptr, 10);
 }
 
 struct Candidate {
@@ -75,14 +83,17 @@ Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit) {
     add_missing(tests, pit.test_classes.front(), "missing_test_" + std::to_string(k));
   }
 
-  // Teacher's source order, so a verdict reads the same however the engine ordered the run.
-  auto rank = [&pit](const Candidate& c) {
-    const std::string key = c.owner + "#" + base_method(c.test.method);
-    const auto it = std::find(pit.known_tests.begin(), pit.known_tests.end(), key);
-    return std::distance(pit.known_tests.begin(), it);
+  // Teacher's source order, so a verdict reads the same however the engine ordered the run (and
+  // whichever way the results came); then class, method and invocation number ("[10]" after
+  // "[9]") for tests the sources do not list, such as those of nested classes.
+  auto key = [&pit](const Candidate& c) {
+    const std::string base = base_method(c.test.method);
+    const auto it = std::find(pit.known_tests.begin(), pit.known_tests.end(), c.owner + "#" + base);
+    return std::tuple(std::distance(pit.known_tests.begin(), it), c.test.class_name, base,
+                      invocation_number(c.test.method));
   };
   std::stable_sort(tests.begin(), tests.end(),
-                   [&](const Candidate& a, const Candidate& b) { return rank(a) < rank(b); });
+                   [&](const Candidate& a, const Candidate& b) { return key(a) < key(b); });
 
   Score score;
   double total_weight = 0;

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "config/share_dir.hpp"
 #include "drivers/driver.hpp"
 #include "grading/grader.hpp"
 #include "support/zip_builder.hpp"
@@ -24,6 +25,7 @@ struct DriverCase {
   std::string build;         // the PIT's build tool
   std::string pit;           // example PIT it starts from
   std::string build_gradle;  // replaces overlay/build.gradle when set
+  bool two_jvms = false;     // javac without the test host (the slow path)
 };
 
 // JUnit 5 on Gradle 4.4.1, which predates useJUnitPlatform(): the runner's init script runs the
@@ -48,8 +50,9 @@ class GradeE2E : public ::testing::TestWithParam<DriverCase> {
  protected:
   static void SetUpTestSuite() {
     launcher_ = exec::make_plain_launcher().release();
-    tools_ =
-        new drivers::Toolchain(drivers::Toolchain::discover(17, testing::source_dir() / "share"));
+    tools_ = new drivers::Toolchain(
+        drivers::Toolchain::discover(17, testing::source_dir() / "share", config::testhost_dir()));
+    ASSERT_FALSE(tools_->testhost_jar.empty()) << "the build makes the test host";
   }
 
   // A copy of the driver's example PIT, as `id`, with pit.yaml keys replaced.
@@ -85,7 +88,9 @@ class GradeE2E : public ::testing::TestWithParam<DriverCase> {
 
   grading::Verdict grade(const fs::path& zip, const pit::Pit& pit) {
     fs::create_directories(tmp / "work");
-    grading::GradeContext context{*launcher_, *tools_, tmp / "work", {}, 200000, nullptr};
+    drivers::Toolchain tools = *tools_;
+    if (GetParam().two_jvms) tools.testhost_jar.clear();
+    grading::GradeContext context{*launcher_, tools, tmp / "work", {}, 200000, nullptr};
     out = tmp / ("out-" + zip.stem().string());
     auto verdict = grading::grade({zip, pit, "s-1", out}, context);
     EXPECT_TRUE(fs::is_empty(tmp / "work")) << "job folder left behind";
@@ -218,13 +223,14 @@ TEST_P(GradeE2E, MissingRequiredFileIsInvalid) {
   EXPECT_EQ(v.score.score, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, GradeE2E,
-                         ::testing::Values(DriverCase{"javac", "javac", "calculator", ""},
-                                           DriverCase{"maven", "maven", "calculator", ""},
-                                           DriverCase{"gradle", "gradle", "calculator-gradle", ""},
-                                           DriverCase{"gradle_junit5", "gradle", "calculator",
-                                                      kJupiterBuildGradle}),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(
+    Drivers, GradeE2E,
+    ::testing::Values(DriverCase{"javac", "javac", "calculator", ""},
+                      DriverCase{"javac_two_jvms", "javac", "calculator", "", true},
+                      DriverCase{"maven", "maven", "calculator", ""},
+                      DriverCase{"gradle", "gradle", "calculator-gradle", ""},
+                      DriverCase{"gradle_junit5", "gradle", "calculator", kJupiterBuildGradle}),
+    case_name);
 
 }  // namespace
 }  // namespace runner

@@ -63,6 +63,33 @@ TEST(JunitXml, ErrorsCountAsFailuresAndSkipsAreSkipped) {
   EXPECT_EQ(tests[3].message, "boom");
 }
 
+TEST(JunitXml, SkipReasonsComeFromTheAttributeOrTheText) {
+  // Surefire: message attribute. The JUnit Platform's legacy report: the text, with a stack trace
+  // for an aborted test.
+  const auto tests = parse_junit_xml(
+      "<testsuite name='S'>"
+      "<testcase name='a' classname='p.T'><skipped message='disabled'/></testcase>"
+      "<testcase name='b' classname='p.T'><skipped><![CDATA[  assumption failed\n"
+      "\tat p.T.b(T.java:3)\n]]></skipped></testcase>"
+      "<testcase name='c' classname='p.T'><skipped/></testcase>"
+      "</testsuite>");
+  ASSERT_EQ(tests.size(), 3u);
+  EXPECT_EQ(tests[0].message, "disabled");
+  EXPECT_EQ(tests[1].message, "assumption failed\n\tat p.T.b(T.java:3)");
+  EXPECT_EQ(tests[2].message, "");
+}
+
+TEST(JunitXml, MessagesAreCutAtACharacterBoundary) {
+  EXPECT_EQ(describe_failure("T", std::string(3000, 'm')),
+            "T: " + std::string(kMaxMessageBytes - 3, 'm') + "\u2026");
+  // 2000 bytes would end inside the euro sign (3 bytes at offset 1999).
+  const std::string euros = std::string(1999, 'a') + "\u20ac";
+  EXPECT_EQ(describe_failure("", euros), std::string(1999, 'a') + "\u2026");
+  EXPECT_EQ(describe_failure("T", ""), "T");
+  EXPECT_EQ(describe_failure("", "m"), "m");
+  EXPECT_EQ(describe_failure("T", "m"), "T: m");
+}
+
 TEST(JunitXml, RejectsWhatIsNotAReport) {
   EXPECT_THROW(parse_junit_xml("<html/>"), std::runtime_error);
   EXPECT_THROW(parse_junit_xml("<testsuite><testcase name='a'"), std::runtime_error);

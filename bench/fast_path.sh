@@ -81,7 +81,7 @@ table "maven: runner grade vs plain mvn -o test" \
   -n "bare: mvn -o test (plain Surefire, as by hand)" "bash -c 'cd $project && rm -rf target && mvn $MVN_FLAGS test >/dev/null'" \
   -n "runner grade, full (Maven JVM: C1, serial GC, archive)" "$(grade full "$work/pits/calculator")" \
   -n "runner grade, none (Maven JVM: C1, serial GC, archive)" "$(grade none "$work/pits/calculator")" \
-  -n "runner grade, full, without Maven's archive and flags" "$(grade full "$work/pits/calculator" RUNNER_TESTHOST_DIR=/nonexistent)"
+  -n "runner grade, full, without Maven's archive (C1 + serial GC kept)" "$(grade full "$work/pits/calculator" RUNNER_TESTHOST_DIR=/nonexistent)"
 
 # Throughput of the worker: the same javac submission, $jobs times, at concurrency 1 then 2.
 export RUNNER_STACK_DIR=$work/stack

@@ -102,13 +102,14 @@ Worker::RunResult Worker::run() {
            {"", "", "shutdown", std::nullopt});
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(ctx_.settings.shutdown_grace_ms);
-  const auto idle = [this] {
-    return std::all_of(slots_.begin(), slots_.end(),
-                       [](const auto& s) { return !s->current.has_value(); });
+  // Every slot ends its loop, idle ones included: a slot in a long poll must see it through and
+  // hand back what it brings. A poll left open when the process exits can still be given a
+  // message, which then stays invisible for the whole visibility timeout.
+  const auto done = [this] {
+    return std::all_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->done; });
   };
-  cv_.wait_until(lock, deadline, idle);
-  const bool all_done =
-      std::all_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->done; });
+  cv_.wait_until(lock, deadline, done);
+  const bool all_done = done();
   lock.unlock();
   RunResult result;
   if (all_done) {

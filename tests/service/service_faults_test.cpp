@@ -195,5 +195,30 @@ TEST_F(ServiceFaults, SigtermWithAShortGraceReturnsTheJobAndAnotherRunnerFinishe
   EXPECT_EQ(second.wait(20s), 0);
 }
 
+// An idle runner is in a long poll when SIGTERM comes. It must see the poll through and hand back
+// what it brings: a poll left open when the process exits can still be given a message, which
+// would then stay invisible for the whole visibility timeout (30 s here).
+TEST_F(ServiceFaults, SigtermWhileIdleLosesNoMessageToAnOpenPoll) {
+  auto& s = stack();
+  s.fresh_queue(30);
+  const auto zip = s.zip("correct");
+  {
+    RunnerProcess runner(s.env(std::nullopt, {{"RUNNER_POLL_INTERVAL_MS", "5000"}}),
+                         log_file("first"));
+    std::this_thread::sleep_for(3s);  // started and polling
+    runner.signal(SIGTERM);
+    s.enqueue("idle-1", zip);  // arrives while the poll is still open
+    auto code = runner.wait(15s);
+    ASSERT_TRUE(code.has_value()) << runner.log();
+    EXPECT_EQ(*code, 0) << runner.log();
+  }
+  RunnerProcess second(s.env(), log_file("second"));
+  // Well inside the 30 s visibility timeout: the message was never left in flight.
+  ASSERT_TRUE(s.wait_final({"idle-1"}, 20s).empty()) << second.log();
+  EXPECT_EQ(s.row("idle-1")->status, "COMPLETED");
+  second.signal(SIGTERM);
+  EXPECT_EQ(second.wait(20s), 0);
+}
+
 }  // namespace
 }  // namespace runner::service::testing

@@ -37,15 +37,8 @@ cp "$host_dir/runner-testhost.jar" "$work/host-no-archive/"
 table() {  # name, then hyperfine arguments; ratios are to the first command
   local name=$1
   shift
-  hyperfine --style none --runs "$runs" --warmup 1 --export-json "$work/$name.json" "$@" >/dev/null
-  python3 - "$work/$name.json" "$name" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-base = results[0]["median"]
-print(f"\n{sys.argv[2]}  (median of {len(results[0]['times'])} runs; ratio to the first row)")
-for r in results:
-    print(f"  {r['median']:6.3f} s  ±{r['stddev'] or 0:5.3f}  {r['median'] / base:5.2f}x  {r['command']}")
-PY
+  hyperfine --style none --runs "$runs" --warmup 1 --export-json "$work/table.json" "$@" >/dev/null
+  python3 bench/hyperfine_table.py "$work/table.json" "$name" median
 }
 
 grade() {  # level, pit dir, extra env...

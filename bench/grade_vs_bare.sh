@@ -30,14 +30,7 @@ bench() {  # name, then hyperfine commands
   local name=$1
   shift
   hyperfine --style basic --runs "$runs" --warmup 1 --export-json "$work/$name.json" "$@" >/dev/null
-  python3 - "$work/$name.json" "$name" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-base = results[0]["mean"]
-print(f"\n{sys.argv[2]}")
-for r in results:
-    print(f"  {r['mean']:6.2f} s ± {r['stddev'] or 0:4.2f}  {r['mean'] / base:5.2f}x  {r['command'][:110]}")
-PY
+  python3 bench/hyperfine_table.py "$work/$name.json" "$name" mean
 }
 
 bench javac \

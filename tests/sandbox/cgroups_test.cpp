@@ -28,13 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // 0 or errno, like a shell's `echo value > file`.
 int write_raw(const fs::path& file, const std::string& value) {
   const int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
@@ -77,7 +70,7 @@ fs::path cgroup2_mount() {
 
 // A v2 controller this host offers that no v1 hierarchy binds ("hugetlb" here).
 std::string free_v2_controller(const fs::path& mount) {
-  std::istringstream words(read(mount / "cgroup.controllers"));
+  std::istringstream words(util::read_file(mount / "cgroup.controllers"));
   for (std::string w; words >> w;) {
     if (w == "hugetlb" || w == "misc" || w == "rdma") return w;
   }
@@ -114,7 +107,7 @@ TEST(CgroupV2Real, TheRunnerMovesToALeafSoJobCgroupsGetTheController) {
   } cleanup;
   // Our test cgroup must get the controller from the hierarchy's root (exempt from the rule).
   const bool enabled_at_root =
-      read(mount / "cgroup.subtree_control").find(controller) != std::string::npos;
+      util::read_file(mount / "cgroup.subtree_control").find(controller) != std::string::npos;
   if (!enabled_at_root) {
     cleanup.last = [&] { write_raw(mount / "cgroup.subtree_control", "-" + controller); };
     ASSERT_EQ(write_raw(mount / "cgroup.subtree_control", "+" + controller), 0);
@@ -135,15 +128,15 @@ TEST(CgroupV2Real, TheRunnerMovesToALeafSoJobCgroupsGetTheController) {
   ASSERT_EQ(setup.error, "");
   EXPECT_EQ(setup.base, own);
   EXPECT_EQ(setup.leaf, own / "runner");
-  EXPECT_EQ(read(own / "cgroup.procs"), "");
-  std::istringstream leaf_procs(read(own / "runner/cgroup.procs"));
+  EXPECT_EQ(util::read_file(own / "cgroup.procs"), "");
+  std::istringstream leaf_procs(util::read_file(own / "runner/cgroup.procs"));
   std::set<pid_t> moved;
   for (pid_t p; leaf_procs >> p;) moved.insert(p);
   EXPECT_EQ(moved, (std::set<pid_t>{a, b}));
-  EXPECT_NE(read("/proc/" + std::to_string(a) + "/cgroup")
+  EXPECT_NE(util::read_file("/proc/" + std::to_string(a) + "/cgroup")
                 .find("0::/" + own.filename().string() + "/runner\n"),
             std::string::npos);
-  EXPECT_EQ(read(own / "cgroup.subtree_control"), controller + "\n");
+  EXPECT_EQ(util::read_file(own / "cgroup.subtree_control"), controller + "\n");
   // Again, from inside the leaf (a second detect in the same runner): the same base, no nesting.
   const auto again = cgroups::prepare_v2(mount, own / "runner", {controller});
   EXPECT_EQ(again.error, "");
@@ -154,12 +147,12 @@ TEST(CgroupV2Real, TheRunnerMovesToALeafSoJobCgroupsGetTheController) {
   const fs::path job = own / cgroups::job_cgroup_name(0, getpid(), 0);
   ASSERT_TRUE(fs::create_directory(job));
   cleanup.dirs.push_back(job);
-  EXPECT_EQ(read(job / "cgroup.controllers"), controller + "\n");
+  EXPECT_EQ(util::read_file(job / "cgroup.controllers"), controller + "\n");
   ASSERT_EQ(write_raw(job / "cgroup.procs", std::to_string(a)), 0);
   cgroups::kill_members(job, 2);
   EXPECT_TRUE(killed_by_sigkill(a));
   cleanup.pids = {b};  // `a` is reaped: its pid may be someone else's now
-  EXPECT_EQ(read(job / "cgroup.procs"), "");
+  EXPECT_EQ(util::read_file(job / "cgroup.procs"), "");
 
   // The sweep, on v2: a dead owner's empty job cgroup goes; ours, and the leaf, stay.
   const fs::path stale = own / cgroups::job_cgroup_name(1, dead_pid(), 4);
@@ -184,7 +177,7 @@ TEST(CgroupV2Real, AControllerNotDelegatedIsReportedWithoutMovingAnything) {
   EXPECT_TRUE(setup.base.empty());
   EXPECT_NE(setup.error.find("has no memory controller"), std::string::npos) << setup.error;
   EXPECT_FALSE(fs::exists(own / "runner"));
-  EXPECT_EQ(read(own / "cgroup.procs"), std::to_string(a) + "\n");
+  EXPECT_EQ(util::read_file(own / "cgroup.procs"), std::to_string(a) + "\n");
   kill(a, SIGKILL);
   waitpid(a, nullptr, 0);
   for (int i = 0; i < 50 && rmdir(own.c_str()) != 0; ++i) usleep(20000);

@@ -19,7 +19,6 @@
 #include "sandbox/child.hpp"
 #include "sandbox/full_launcher.hpp"
 #include "sandbox/landlock.hpp"
-#include "sandbox/rlimits.hpp"
 #include "sandbox/sampled_limits.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/uids.hpp"
@@ -59,15 +58,8 @@ class BasicLauncher : public exec::Launcher {
     const auto started = exec::Clock::now();
     const bool gradle_tcp = !cmd.limits.network && needs_loopback_tcp(cmd);
     const bool allow_tcp = cmd.limits.network || gradle_tcp;
-    child::ExecPlan plan;
-    plan.program = exec::resolve_program(cmd.argv.at(0), cmd.env);
-    plan.argv = cmd.argv;
-    plan.env = cmd.env;
-    plan.cwd = cmd.cwd.string();
-    plan.limits = cmd.limits;
-    const int cpu_budget =
-        rlimits::cpu_seconds(cmd.limits, deadline - started, rlimits::usable_cpus());
-    plan.limits.cpu_seconds = cpu_budget;
+    child::ExecPlan plan = child::plan_for(cmd, deadline - started);
+    const int cpu_budget = plan.limits.cpu_seconds;
     plan.per_uid_nproc = true;
     plan.seccomp = cmd.limits.network ? &network_ : (allow_tcp ? &inet_ : &no_inet_);
     landlock::Ruleset ruleset;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "exec/supervise.hpp"
 #include "sandbox/rlimits.hpp"
 #include "sandbox/seccomp.hpp"
 
@@ -18,6 +19,17 @@ namespace {
 constexpr unsigned kCloseRangeCloexec = 1U << 2;  // CLOSE_RANGE_CLOEXEC, Linux 5.11
 
 }  // namespace
+
+ExecPlan plan_for(const exec::Command& cmd, exec::Clock::duration left) {
+  ExecPlan plan;
+  plan.program = exec::resolve_program(cmd.argv.at(0), cmd.env);
+  plan.argv = cmd.argv;
+  plan.env = cmd.env;
+  plan.cwd = cmd.cwd.string();
+  plan.limits = cmd.limits;
+  plan.limits.cpu_seconds = rlimits::cpu_seconds(cmd.limits, left, rlimits::usable_cpus());
+  return plan;
+}
 
 void fail(int error_fd, const char* step) {
   Failure failure;

@@ -32,6 +32,11 @@ struct ExecPlan {
   const landlock::Ruleset* landlock_tcp = nullptr;  // a second layer (landlock::prepare_tcp)
 };
 
+// The plan both levels start from: `cmd`'s program (resolved on its PATH), arguments, environment,
+// folder and limits, with the CPU-time limit settled (rlimits::cpu_seconds for the `left` time
+// until the deadline). Level-specific fields stay at their defaults.
+ExecPlan plan_for(const exec::Command& cmd, exec::Clock::duration left);
+
 // Resets signals, makes stdin /dev/null and stdout/stderr `out_fd`, enters `cwd`, applies the
 // rlimits, no_new_privs, Landlock and seccomp, closes every other descriptor on exec and runs the
 // program. The caller has already taken the job's uid. Never returns.

@@ -27,7 +27,6 @@
 #include "sandbox/child.hpp"
 #include "sandbox/mounts.hpp"
 #include "sandbox/namespaces.hpp"
-#include "sandbox/rlimits.hpp"
 #include "sandbox/sampled_limits.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/uids.hpp"
@@ -111,15 +110,8 @@ class FullLauncher : public exec::Launcher {
   exec::RunResult run(const exec::Command& cmd, exec::Clock::time_point deadline,
                       exec::OutputSink& out) override {
     const auto started = exec::Clock::now();
-    child::ExecPlan exec_plan;
-    exec_plan.program = exec::resolve_program(cmd.argv.at(0), cmd.env);
-    exec_plan.argv = cmd.argv;
-    exec_plan.env = cmd.env;
-    exec_plan.cwd = cmd.cwd.string();
-    exec_plan.limits = cmd.limits;
-    const int cpu_budget =
-        rlimits::cpu_seconds(cmd.limits, deadline - started, rlimits::usable_cpus());
-    exec_plan.limits.cpu_seconds = cpu_budget;
+    child::ExecPlan exec_plan = child::plan_for(cmd, deadline - started);
+    const int cpu_budget = exec_plan.limits.cpu_seconds;
     exec_plan.seccomp = &seccomp_;
     const std::int64_t tmp_bytes = std::min<std::int64_t>(cmd.limits.max_disk_bytes, 512LL << 20);
     mounts::Plan plan = mounts::default_plan(kNewRoot, fs::absolute(cmd.job_root).string(),

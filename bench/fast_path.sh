@@ -5,7 +5,7 @@
 #   bench/fast_path.sh [runs=10] [jobs=30]
 #
 # 1. javac: `runner grade` at `full` against the naive bare pipeline (one javac JVM, then one
-#    console-launcher JVM, no sandbox), with each lever of the fast path switched off in turn.
+#    console-launcher JVM, no sandbox), with the archive switched off.
 # 2. The test host's JVM flags and archive alone (the host run by hand, no runner).
 # 3. maven: `runner grade` at `full` against a plain `mvn -o test` of the same project.
 #    The `none` rows of 1 and 3 give the sandbox's overhead on a real grade.
@@ -53,13 +53,15 @@ table "javac: runner grade vs the naive bare pipeline" \
   -n "runner grade, full, fast path (default)" "$(grade full "$work/javac/calculator")" \
   -n "runner grade, full, fast path, workspace on tmpfs" "$(grade full "$work/javac/calculator" RUNNER_WORK_DIR=/dev/shm)" \
   -n "runner grade, full, test host without its archive" "$(grade full "$work/javac/calculator" RUNNER_TESTHOST_DIR="$work/host-no-archive")" \
-  -n "runner grade, full, two JVMs (no test host)" "$(grade full "$work/javac/calculator" RUNNER_TESTHOST_DIR=/nonexistent)" \
   -n "runner grade, none, fast path" "$(grade none "$work/javac/calculator")"
 
 # The host by hand, no runner and no sandbox: what each JVM option is worth on its own.
-find "$project/src" -name '*.java' | sed 's/.*/"&"/' >"$work/sources.txt"
+mkdir -p "$work/hosttests/src"
+cp -r "$project/src/test" "$work/hosttests/src/"
+find "$project/src/main/java" -name '*.java' >"$work/main-sources.txt"
+find "$work/hosttests/src/test/java" -name '*.java' >"$work/test-sources.txt"
 host() {  # JVM flags...
-  echo "bash -c 'od -An -N32 -tx1 /dev/urandom | tr -d \" \\n\" >$work/key && rm -rf $work/hc && java $* -cp $host_dir/runner-testhost.jar:$SA runner.testhost.TestHost --key-file $work/key --classes $work/hc --sources $work/sources.txt --compile-class-path $SA --select-class edu.uoc.CalculatorTest >/dev/null'"
+  echo "bash -c 'od -An -N32 -tx1 /dev/urandom | tr -d \" \\n\" >$work/key && rm -rf $work/hc $work/htc && java -Djava.security.manager=allow $* -cp $host_dir/runner-testhost.jar:$SA:/usr/share/java/asm.jar runner.testhost.TestHost --key-file $work/key --main-classes $work/hc --main-sources $work/main-sources.txt --test-sources $work/test-sources.txt --test-classes $work/htc --test-root $work/hosttests --project $project --junit $SA --select-class edu.uoc.CalculatorTest >/dev/null'"
 }
 flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1"
 archive="-XX:SharedArchiveFile=$host_dir/runner-testhost.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
@@ -74,7 +76,7 @@ table "maven: runner grade vs plain mvn -o test" \
   -n "bare: mvn -o test (plain Surefire, as by hand)" "bash -c 'cd $project && rm -rf target && mvn $MVN_FLAGS test >/dev/null'" \
   -n "runner grade, full (Maven JVM: C1, serial GC, archive)" "$(grade full "$work/pits/calculator")" \
   -n "runner grade, none (Maven JVM: C1, serial GC, archive)" "$(grade none "$work/pits/calculator")" \
-  -n "runner grade, full, without Maven's archive (C1 + serial GC kept)" "$(grade full "$work/pits/calculator" RUNNER_TESTHOST_DIR=/nonexistent)"
+  -n "runner grade, full, without the archives (C1 + serial GC kept)" "$(grade full "$work/pits/calculator" RUNNER_TESTHOST_DIR="$work/host-no-archive")"
 
 # Throughput of the worker: the same javac submission, $jobs times, at concurrency 1 then 2.
 export RUNNER_STACK_DIR=$work/stack

@@ -44,7 +44,7 @@ bench maven \
   -n "bare: mvn -o test (plain Surefire, as by hand)" \
   "cd $project && rm -rf target && mvn $MVN_FLAGS test" \
   -n "bare: mvn with the runner's flags (no Surefire idle)" \
-  "cd $project && rm -rf target && mvn $MVN_FLAGS -Djvm=$root/share/maven/fork-jvm/bin/java -Dtest=edu.uoc.CalculatorTest test" \
+  "cd $project && rm -rf target && mvn $MVN_FLAGS -Dtest=edu.uoc.CalculatorTest test" \
   -n "runner grade (maven)" \
   "$root/build/runner grade $work/correct.zip --pit $work/pits/calculator --out $work/out-maven"
 

@@ -33,7 +33,7 @@ done
 # Compiling Runner (the image's build stage). The JDK and JUnit are there for the Java test host
 # built with the runner (src/testhost).
 build_packages=(
-  build-essential cmake ninja-build pkg-config openjdk-17-jdk-headless junit5
+  build-essential cmake ninja-build pkg-config openjdk-17-jdk-headless junit5 libasm-java
   libzip-dev libpqxx-dev libseccomp-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
 )
@@ -43,8 +43,9 @@ build_packages=(
 # header-only here. tini reaps and forwards signals as PID 1, curl serves the HEALTHCHECK,
 # libcap2-bin gives setcap.
 runtime_packages=(
-  openjdk-17-jdk-headless maven gradle junit5 junit4 libsurefire-java
+  openjdk-17-jdk-headless maven gradle junit5 junit4 libsurefire-java libasm-java
   libmaven-compiler-plugin-java libmaven-resources-plugin-java libmaven-jar-plugin-java
+  libmaven-dependency-plugin-java
   libzip4 libpqxx-6.4 libseccomp2 libyaml-cpp0.7 libpugixml1v5 libfmt9 libcurl4 libssl3
   libcpp-httplib0.11 ca-certificates
   tini curl libcap2-bin
@@ -59,10 +60,11 @@ all_packages=(
   libyaml-cpp-dev libpugixml-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libssl-dev libcpp-httplib-dev
   # what graded projects build with: JDK 17, Maven + an offline plugin repository, Gradle, JUnit
-  openjdk-17-jdk-headless maven gradle junit5 junit4 libsurefire-java
+  openjdk-17-jdk-headless maven gradle junit5 junit4 libsurefire-java libasm-java
   libmaven-compiler-plugin-java libmaven-resources-plugin-java libmaven-jar-plugin-java
-  # tests, examples and benchmarks
-  zip unzip hyperfine time
+  libmaven-dependency-plugin-java
+  # tests, examples and benchmarks (7zip's 7zz and python3 also build the archive-style tests)
+  zip unzip 7zip python3 hyperfine time
   # the sandbox: bubblewrap for the start-up comparison (bench/sandbox_startup.sh); setcap for
   # the test of a non-root runner with file capabilities (as in the container image)
   bubblewrap libcap2-bin

@@ -14,7 +14,8 @@ bool print_banner() {
   if (!settings) return false;
   std::cout << "✓ Configuration loaded successfully\n";
   try {
-    const auto sandbox = sandbox::select_launcher(settings->sandbox);
+    const auto sandbox =
+        sandbox::select_launcher(settings->sandbox, 0, static_cast<uid_t>(settings->uid_base));
     drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
     std::cout << config::describe_settings(*settings, sandbox.description);
   } catch (const std::exception& e) {

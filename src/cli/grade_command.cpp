@@ -29,7 +29,8 @@ int grade_command(const GradeOptions& options) {
   sandbox::Selection sandbox;
   std::optional<drivers::Toolchain> tools;
   try {
-    sandbox = sandbox::select_launcher(settings->sandbox);
+    sandbox =
+        sandbox::select_launcher(settings->sandbox, 0, static_cast<uid_t>(settings->uid_base));
     tools = drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
   } catch (const std::exception& e) {
     std::cerr << "✗ " << e.what() << "\n";

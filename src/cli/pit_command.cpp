@@ -37,7 +37,8 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
   if (!solution) return 0;
 
   try {
-    auto sandbox = sandbox::select_launcher(settings->sandbox);
+    auto sandbox =
+        sandbox::select_launcher(settings->sandbox, 0, static_cast<uid_t>(settings->uid_base));
     const auto tools =
         drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
     const fs::path out = util::make_temp_dir(settings->work_dir, "runner-pit-check-");

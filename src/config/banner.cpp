@@ -40,6 +40,7 @@ std::string describe_settings(const Settings& s, const std::string& sandbox) {
   line("Archive limits", fmt::format("{} files, {} bytes unzipped, {} bytes zipped", s.max_files,
                                      s.max_unzipped_bytes, s.max_zip_bytes));
   line("Sandbox", sandbox);
+  line("Slot uids", fmt::format("{}..{}", s.uid_base, s.uid_base + kUidRangeSize - 1));
   return out;
 }
 

@@ -103,6 +103,30 @@ class Reader {
   Problems& problems_;
 };
 
+// RUNNER_UID_BASE: the range [base, base + kUidRangeSize) must be ordinary uids, away from the
+// system accounts and from nobody/nogroup (65534) and 65535 (the 16-bit "no uid"), which other
+// programs run as: killing "every process of the slot uid" would kill theirs.
+void read_uid_base(Reader& r, Settings& s) {
+  const std::string name = "RUNNER_UID_BASE";
+  const std::string raw = r.text(name);
+  if (raw.empty()) return;
+  const auto base = util::parse_int(raw, kMinUidBase, kMaxUidBase);
+  if (!base) {
+    r.invalid(name, "'" + raw + "' is not an integer in [" + std::to_string(kMinUidBase) + ", " +
+                        std::to_string(kMaxUidBase) + "] (the first of the " +
+                        std::to_string(kUidRangeSize) + " host uids of the job slots)");
+    return;
+  }
+  const std::int64_t last = *base + kUidRangeSize - 1;
+  if (*base <= 65535 && last >= 65534) {
+    r.invalid(name, "'" + raw + "' puts the slot uids " + raw + ".." + std::to_string(last) +
+                        " over 65534 (nobody) and 65535; choose a base at most " +
+                        std::to_string(65534 - kUidRangeSize) + " or at least 65536");
+    return;
+  }
+  s.uid_base = *base;
+}
+
 void read_database(Reader& r, Settings& s, Purpose purpose, Problems& problems) {
   s.database_url = r.text("DATABASE_URL");
   if (!s.database_url.empty()) {
@@ -165,11 +189,12 @@ LoadResult load_settings(const Environment& env, Purpose purpose) {
             {"full", SandboxLevel::Full},
             {"basic", SandboxLevel::Basic},
             {"none", SandboxLevel::None}});
+  read_uid_base(r, s);
   r.integer("RUNNER_MAX_FILES", s.max_files, 1, 10000000);
   r.integer("RUNNER_MAX_UNZIPPED_BYTES", s.max_unzipped_bytes, 1, 1LL << 40);
   r.integer("RUNNER_MAX_ZIP_BYTES", s.max_zip_bytes, 1, 1LL << 40);
 
-  r.integer("RUNNER_CONCURRENCY", s.concurrency, 1, 256);
+  r.integer("RUNNER_CONCURRENCY", s.concurrency, 1, kMaxConcurrency);
   r.integer("RUNNER_MAX_ATTEMPTS", s.max_attempts, 1, 100);
   r.integer("RUNNER_HTTP_PORT", s.http_port, 0, 65535);
   if (auto prefix = r.text("RUNNER_RESULTS_PREFIX"); !prefix.empty()) s.results_prefix = prefix;

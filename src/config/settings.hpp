@@ -18,6 +18,14 @@ std::string to_string(BuildTool tool);
 std::string to_string(SandboxLevel level);
 std::optional<BuildTool> parse_build_tool(const std::string& s);
 
+// RUNNER_CONCURRENCY's maximum, and the host uids a runner's job slots use from RUNNER_UID_BASE
+// (a job uid and, at `full`, a setup uid per possible slot: sandbox/uids.hpp).
+inline constexpr int kMaxConcurrency = 256;
+inline constexpr std::int64_t kUidRangeSize = 2 * kMaxConcurrency;
+inline constexpr std::int64_t kMinUidBase = 1000;  // below: system accounts
+// The whole range stays below 2^31: some tools and file systems take uids as signed 32-bit.
+inline constexpr std::int64_t kMaxUidBase = (1LL << 31) - kUidRangeSize;
+
 struct DatabaseParts {
   std::string host, port, username, password, name;
 };
@@ -40,6 +48,9 @@ struct Settings {
   std::filesystem::path work_dir;  // default: the system temp dir
   int memory_mb = 1024;
   SandboxLevel sandbox = SandboxLevel::Auto;
+  // The first of the kUidRangeSize host uids (and gids) of this runner's job slots: runners
+  // sharing a host (and its kernel) need disjoint ranges.
+  std::int64_t uid_base = 200000;
   std::int64_t max_files = 10000;
   std::int64_t max_unzipped_bytes = 200LL * 1024 * 1024;
   std::int64_t max_zip_bytes = 50LL * 1024 * 1024;

@@ -13,11 +13,14 @@ Toolchain Toolchain::discover(int jdk_version, const fs::path& share_dir,
                               const fs::path& testhost_dir) {
   Toolchain tools;
   tools.share_dir = share_dir;
-  if (fs::is_regular_file(testhost_dir / "runner-testhost.jar")) {
-    tools.testhost_jar = testhost_dir / "runner-testhost.jar";
-    if (fs::is_regular_file(testhost_dir / "runner-testhost.jsa")) {
-      tools.testhost_archive = testhost_dir / "runner-testhost.jsa";
-    }
+  if (!fs::is_regular_file(testhost_dir / "runner-testhost.jar")) {
+    throw std::runtime_error("the test host " + (testhost_dir / "runner-testhost.jar").string() +
+                             " is missing (scripts/build.sh builds it; RUNNER_TESTHOST_DIR "
+                             "names another folder)");
+  }
+  tools.testhost_jar = testhost_dir / "runner-testhost.jar";
+  if (fs::is_regular_file(testhost_dir / "runner-testhost.jsa")) {
+    tools.testhost_archive = testhost_dir / "runner-testhost.jsa";
   }
   if (fs::is_regular_file(testhost_dir / "maven.jsa"))
     tools.maven_archive = testhost_dir / "maven.jsa";
@@ -139,20 +142,6 @@ std::string last_error_line(const std::string& output) {
     if (line.starts_with("* What went wrong")) after_what_went_wrong = true;
   }
   return last.empty() ? "no error message (see log.txt)" : last;
-}
-
-std::vector<fs::path> junit_reports_in(const fs::path& dir) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename();
-    if (entry.is_regular_file() && !entry.is_symlink() && name.starts_with("TEST-") &&
-        name.ends_with(".xml")) {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 std::string compiler_errors(const std::string& output, const fs::path& project,

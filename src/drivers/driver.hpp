@@ -20,14 +20,15 @@ struct Toolchain {
   std::filesystem::path share_dir;  // the runner's data: maven/settings.xml, gradle/init.gradle
   // Debian's junit5 package; the standalone jar bundles Jupiter, Vintage, JUnit 4 and Hamcrest.
   std::filesystem::path console_launcher = "/usr/share/java/junit-platform-console-standalone.jar";
-  // The one-JVM fast path for javac builds (src/testhost); empty when not built, and then javac
-  // builds run as two JVMs (javac, then the console launcher).
+  // Debian's libasm-java: the test host reads the submission's bytecode with it.
+  std::filesystem::path asm_jar = "/usr/share/java/asm.jar";
+  // The runner's test host (src/testhost), which runs every build's tests.
   std::filesystem::path testhost_jar;
   std::filesystem::path testhost_archive;  // its class-data-sharing archive; empty when absent
   std::filesystem::path maven_archive;     // the same for Maven's own JVM
 
   // Finds JDK `jdk_version` under /usr/lib/jvm, and the test host in `testhost_dir`; throws
-  // with what was looked for when there is no JDK.
+  // with what was looked for when either is missing.
   static Toolchain discover(int jdk_version, const std::filesystem::path& share_dir,
                             const std::filesystem::path& testhost_dir);
 };
@@ -51,7 +52,8 @@ struct DriverResult {
   bool tests_started = false;
   bool out_of_memory = false;  // a JVM died of OutOfMemoryError
   std::string tool_failure;    // the build tool failed before the tests, not the student's code
-  std::vector<std::filesystem::path> report_files;
+  std::string rejected;        // the test host refused the submission: why (INVALID_SUBMISSION)
+  std::string stop_reason;     // why tests may be missing: what ended the run before they reported
   std::vector<report::TestCase> streamed_tests;  // results that came over the test host's stream
 };
 
@@ -61,8 +63,7 @@ class Driver {
   virtual DriverResult run(const DriverInput& in) = 0;
 };
 
-// javac builds use the test host when the toolchain has one.
-std::unique_ptr<Driver> make_driver(config::BuildTool tool, const Toolchain& tools);
+std::unique_ptr<Driver> make_driver(config::BuildTool tool);
 
 // The job's whole environment, built from scratch: never the runner's own.
 std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Toolchain& tools,

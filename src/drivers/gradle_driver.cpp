@@ -1,12 +1,40 @@
-// The `gradle` driver: Gradle 4.4.1 offline with the runner's init script, which points the build
-// at the Debian repository and provides `runnerTest` (JUnit 4 natively, JUnit 5 through the
-// console launcher).
+// The `gradle` driver: Gradle 4.4.1 offline with the runner's init script compiles the student's
+// code against the Debian repository and writes the tests' class path (task runnerClasspath);
+// the test host (testhost_driver.hpp) compiles and runs the PIT's tests. Gradle runs no test.
 #include "drivers/gradle_driver.hpp"
 
 #include "drivers/step.hpp"
+#include "drivers/testhost_driver.hpp"
+#include "util/fs.hpp"
 #include "util/text.hpp"
 
 namespace runner::drivers {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kClassPathFile = "gradle-classpath.txt";
+
+// "main <dir>" lines (classes and resources of the main source set) and "lib <jar>" lines.
+HostInputs host_inputs(const DriverInput& in) {
+  HostInputs inputs;
+  const std::string text = util::read_beneath(in.dirs.root, kClassPathFile, 1 << 20);
+  std::vector<fs::path> main_dirs;
+  for (const auto& line : util::split(text, '\n')) {
+    if (line.starts_with("main ")) main_dirs.emplace_back(line.substr(5));
+    if (line.starts_with("lib ") && !provided_by_host(line.substr(4))) {
+      inputs.libraries.emplace_back(line.substr(4));
+    }
+  }
+  if (main_dirs.empty())
+    throw std::runtime_error("gradle named no output folder of the main source set");
+  inputs.main_classes = main_dirs.front();
+  inputs.main_resources.assign(main_dirs.begin() + 1, main_dirs.end());
+  return inputs;
+}
+
+}  // namespace
 
 DriverResult GradleDriver::run(const DriverInput& in) {
   DriverResult result;
@@ -17,15 +45,11 @@ DriverResult GradleDriver::run(const DriverInput& in) {
       "--gradle-user-home", (in.dirs.home / ".gradle").string(), "--project-cache-dir",
       (in.dirs.home / "gradle-project-cache").string(), "--init-script",
       (in.tools.share_dir / "gradle/init.gradle").string(),
-      // Reports go to the runner's own folder, and only the PIT's classes run.
-      "-PrunnerReportsDir=" + in.dirs.reports.string(),
-      "-PrunnerTestClass=" + util::join(in.pit.test_classes, ","), "runnerTest"};
-  // Gradle 4.4's plain console names each task as it starts; testClasses means both source sets
-  // compiled.
-  const StepResult step =
-      run_step(in, "building and testing with Gradle", argv, in.dirs.project, {":testClasses"});
-  result.report_files = junit_reports_in(in.dirs.reports);
+      "-PrunnerClasspathFile=" + (in.dirs.root / kClassPathFile).string(), "runnerClasspath"};
+  const StepResult step = run_step(in, "compiling with Gradle", argv, in.dirs.project);
   conclude_build_step(in, step, "gradle", "Compilation failed", result);
+  if (!step.run.ok() || result.compile_failed || !result.tool_failure.empty()) return result;
+  run_test_host(in, host_inputs(in), result);
   return result;
 }
 

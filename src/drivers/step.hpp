@@ -33,9 +33,6 @@ void conclude_build_step(const DriverInput& in, const StepResult& step, const st
 // The last "[ERROR] ..." (Maven) or "* What went wrong" (Gradle) line, for a one-line reason.
 std::string last_error_line(const std::string& output);
 
-// TEST-*.xml files directly in `dir`, sorted by name.
-std::vector<std::filesystem::path> junit_reports_in(const std::filesystem::path& dir);
-
 // The compiler diagnostics in `output` (paths made relative to `project`), up to `max_bytes`.
 std::string compiler_errors(const std::string& output, const std::filesystem::path& project,
                             std::size_t max_bytes = 20000);

@@ -1,14 +1,19 @@
-// The javac fast path: one JVM compiles the sources in-process and runs the PIT's test classes
-// through the JUnit Platform launcher, instead of a javac JVM followed by a console-launcher JVM.
-// Results arrive as signed lines on its stdout, so nothing the tests write to disk is trusted.
+// The test host: one JVM compiles what is left to compile and runs the PIT's test classes through
+// the JUnit Platform launcher, with student code under the host's security policy. Results arrive
+// as signed lines on its stdout; nothing the job writes to disk is read as a result.
 #include "drivers/testhost_driver.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include "drivers/javac_driver.hpp"
+#include <algorithm>
+#include <system_error>
+
 #include "drivers/step.hpp"
 #include "report/result_stream.hpp"
-#include "util/fs.hpp"
 #include "util/text.hpp"
 
 namespace runner::drivers {
@@ -17,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Printed by the host once the sources compiled and the tests start.
+// Printed by the host once everything compiled and the tests start.
 constexpr const char* kTestingMarker = "[runner] running tests";
 
 // The host's own output without its result lines (which only make sense to the stream).
@@ -35,13 +40,83 @@ std::string last_line(const std::string& output) {
   return nl == std::string::npos ? text : text.substr(nl + 1);
 }
 
+std::vector<fs::path> java_sources(const fs::path& dir) {
+  std::vector<fs::path> files;
+  if (!fs::is_directory(fs::symlink_status(dir))) return files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && !entry.is_symlink() && entry.path().extension() == ".java") {
+      files.push_back(entry);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A runner-made file in the job folder, which the job's uid owns: created afresh (never through
+// whatever the job may have put there) and readable by the job.
+void create_job_file(const fs::path& path, const std::string& content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(), "cannot create " + path.string());
+  ::fchmod(fd, 0644);  // readable by the job whatever the runner's umask
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw std::system_error(err, std::generic_category(), "cannot write " + path.string());
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+}
+
+// One source path a line. Names with a line break never get here: the archive rules reject
+// control characters.
+fs::path write_source_list(const fs::path& path, const std::vector<fs::path>& sources) {
+  std::string text;
+  for (const auto& s : sources) text += s.string() + "\n";
+  create_job_file(path, text);
+  return path;
+}
+
+void add_dir_if_present(std::vector<std::string>& argv, const char* flag, const fs::path& dir) {
+  if (fs::is_directory(fs::symlink_status(dir))) argv.insert(argv.end(), {flag, dir.string()});
+}
+
+// Java 17 warns on the JVM's original stderr when a security manager is installed at run time
+// ("WARNING: A terminally deprecated method in java.lang.System has been called", three more
+// lines naming setSecurityManager and the host): the host's business, not the student's log.
+bool is_security_manager_warning(std::string_view line) {
+  return line.starts_with("WARNING: ") &&
+         (line.find("etSecurityManager") != std::string_view::npos ||
+          line.find("terminally deprecated method in java.lang.System") != std::string_view::npos ||
+          line.find("runner.testhost.StudentPolicy") != std::string_view::npos);
+}
+
+// What ended a run before every test reported, in words for the verdict.
+std::string stop_reason(const exec::RunResult& run, const DriverResult& result, bool done) {
+  if (result.timed_out) return "the time limit stopped the job";
+  if (result.out_of_memory) return "the memory limit stopped the job";
+  if (done) return "";
+  if (run.signal == SIGXFSZ) return "the job wrote a file larger than the file size limit";
+  if (run.signal != 0) {
+    return std::string("the test JVM was killed by signal ") + sigabbrev_np(run.signal);
+  }
+  return "the test JVM ended before it (exit code " + std::to_string(run.exit_code) + ")";
+}
+
 }  // namespace
 
 std::vector<std::string> testhost_jvm_flags(const Toolchain& tools) {
   // Measured with bench/fast_path.sh: C1 only and the serial collector suit a run of about a
-  // second; the archive removes most class loading.
+  // second; the archive removes most class loading. The security manager is installed at run
+  // time by the host (StudentPolicy); Java 17 allows that by default, the flag says it outright.
   std::vector<std::string> flags{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                                 "-XX:CICompilerCount=1", "-XX:+DisableAttachMechanism"};
+                                 "-XX:CICompilerCount=1", "-XX:+DisableAttachMechanism",
+                                 "-Djava.security.manager=allow"};
   if (!tools.testhost_archive.empty()) {
     // An archive that no longer matches the JDK is ignored quietly (the run is only slower).
     flags.insert(flags.end(), {"-XX:SharedArchiveFile=" + tools.testhost_archive.string(),
@@ -50,50 +125,81 @@ std::vector<std::string> testhost_jvm_flags(const Toolchain& tools) {
   return flags;
 }
 
-DriverResult TestHostDriver::run(const DriverInput& in) {
-  DriverResult result;
-  const fs::path argfile = write_source_list(in);
+std::string testhost_class_path(const Toolchain& tools) {
+  return tools.testhost_jar.string() + ":" + tools.console_launcher.string() + ":" +
+         tools.asm_jar.string();
+}
 
+bool provided_by_host(const fs::path& jar) {
+  const std::string path = jar.generic_string();
+  for (const char* group : {"/org/junit/", "/junit/junit/", "/org/opentest4j/", "/org/apiguardian/",
+                            "/org/hamcrest/"}) {
+    if (path.find(group) != std::string::npos) return true;
+  }
+  const std::string name = jar.filename();
+  for (const char* prefix :
+       {"junit-", "junit4", "junit5", "opentest4j", "apiguardian", "hamcrest"}) {
+    if (name.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+void run_test_host(const DriverInput& in, const HostInputs& inputs, DriverResult& result) {
+  const fs::path& root = in.dirs.root;
   // The key reaches the host through a file in the job folder, which the host deletes before
   // any student code runs; it never appears in an argument or the environment.
   const std::string key = report::new_result_key_hex();
-  const fs::path key_file = in.dirs.root / "testhost.key";
-  util::write_file(key_file, key + "\n");
-  fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                fs::perms::others_read);
+  const fs::path key_file = root / "testhost.key";
+  create_job_file(key_file, key + "\n");
 
   std::vector<std::string> argv{"java"};
   for (auto& flag : testhost_jvm_flags(in.tools)) argv.push_back(std::move(flag));
-  argv.insert(argv.end(),
-              {"-cp", in.tools.testhost_jar.string() + ":" + in.tools.console_launcher.string(),
-               "runner.testhost.TestHost", "--key-file", key_file.string(), "--classes",
-               in.dirs.classes.string(), "--sources", argfile.string(), "--compile-class-path",
-               in.tools.console_launcher.string()});
-  const auto class_path = test_class_path(in);
-  for (std::size_t i = 1; i < class_path.size(); ++i) {  // [0], the classes, the host adds
-    argv.insert(argv.end(), {"--class-path", class_path[i].string()});
+  argv.insert(
+      argv.end(),
+      {"-cp", testhost_class_path(in.tools), "runner.testhost.TestHost", "--key-file",
+       key_file.string(), "--main-classes", inputs.main_classes.string(), "--test-sources",
+       write_source_list(root / "test-sources.txt", java_sources(in.dirs.tests / "src/test/java"))
+           .string(),
+       "--test-classes", in.dirs.test_classes.string(), "--test-root", in.dirs.tests.string(),
+       "--project", in.dirs.project.string(), "--junit", in.tools.console_launcher.string()});
+  if (inputs.compile_main) {
+    argv.insert(argv.end(), {"--main-sources",
+                             write_source_list(root / "main-sources.txt",
+                                               java_sources(in.dirs.project / "src/main/java"))
+                                 .string()});
   }
+  for (const auto& dir : inputs.main_resources) add_dir_if_present(argv, "--main-resources", dir);
+  add_dir_if_present(argv, "--test-resources", in.dirs.tests / "src/test/resources");
+  for (const auto& jar : inputs.libraries) argv.insert(argv.end(), {"--library", jar.string()});
+  for (const auto& grant : in.pit.student_permissions) argv.insert(argv.end(), {"--grant", grant});
   for (const auto& cls : in.pit.test_classes) argv.insert(argv.end(), {"--select-class", cls});
 
-  report::ResultStream stream(key, in.log);
+  report::ResultStream stream(key, in.log, is_security_manager_warning);
   DriverInput through_stream{in.pit, in.dirs,     in.tools,   in.launcher,
                              stream, in.deadline, in.on_stage};
-  if (in.on_stage) in.on_stage(Stage::Building);
-  const StepResult step = run_step(through_stream, "compiling and testing in one JVM", argv,
+  const StepResult step = run_step(through_stream, "testing in the runner's test host", argv,
                                    in.dirs.project, {kTestingMarker});
   stream.finish();
   std::error_code ec;
   fs::remove(key_file, ec);  // when the host never got to it
 
   result.timed_out = step.run.timed_out;
-  result.out_of_memory = step.out_of_memory;
+  // Only the sandbox's memory limit or the JVM's own exit on OutOfMemoryError: student code can
+  // print the marker, but cannot make the JVM exit with its code.
+  result.out_of_memory =
+      step.run.memory_limit_hit || (step.run.exit_code == 3 && step.out_of_memory);
   result.tests_started = stream.compiled().value_or(false);
   result.streamed_tests = stream.tests();
   if (stream.rejected() > 0) {
     in.log.write("[runner] " + std::to_string(stream.rejected()) +
                  " result line(s) failed verification and were ignored\n");
   }
-  if (result.timed_out || result.out_of_memory) return result;
+  result.stop_reason = stop_reason(step.run, result, stream.done());
+  if (stream.rejection()) {
+    result.rejected = *stream.rejection();
+    return;
+  }
+  if (result.timed_out || result.out_of_memory) return;
   if (!stream.compiled().value_or(false)) {
     const std::string output = without_result_lines(step.output);
     if (stream.compiled() == false) {
@@ -103,13 +209,18 @@ DriverResult TestHostDriver::run(const DriverInput& in) {
       result.tool_failure = "the test host failed before the tests ran (exit code " +
                             std::to_string(step.run.exit_code) + "): " + last_line(output);
     }
-    return result;
+    return;
   }
   if (!stream.done()) {
-    in.log.write("[runner] the test run ended early (exit code " +
-                 std::to_string(step.run.exit_code) +
-                 "); tests that did not report count as not run\n");
+    in.log.write("[runner] " + result.stop_reason +
+                 "; tests that did not report count as failed\n");
   }
+}
+
+DriverResult JavacDriver::run(const DriverInput& in) {
+  DriverResult result;
+  if (in.on_stage) in.on_stage(Stage::Building);
+  run_test_host(in, {true, in.dirs.classes, {in.dirs.project / "src/main/resources"}, {}}, result);
   return result;
 }
 

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "report/junit_xml.hpp"
 #include "report/scoring.hpp"
 #include "util/fs.hpp"
 
@@ -77,7 +76,7 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     context.launcher.prepare_job(dirs->root);
     job_prepared = true;
 
-    auto driver = drivers::make_driver(request.pit.build, context.tools);
+    auto driver = drivers::make_driver(request.pit.build);
     drivers::DriverInput input{
         request.pit, *dirs, context.tools, context.launcher, log, deadline, [&](drivers::Stage s) {
           progress(s == drivers::Stage::Building ? Progress::Building : Progress::Testing);
@@ -87,11 +86,8 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     context.launcher.release_job(dirs->root);
     progress(Progress::Scoring);
 
-    std::vector<std::string> problems;
-    auto reported = report::parse_report_files(built.report_files, problems);
-    reported.insert(reported.end(), built.streamed_tests.begin(), built.streamed_tests.end());
-    for (const auto& p : problems) log.write("[runner] unreadable report " + p + "\n");
-    v.score = report::score_tests(reported, request.pit);
+    if (!built.rejected.empty()) throw archive::InvalidArchive(built.rejected);
+    v.score = report::score_tests(built.streamed_tests, request.pit, built.stop_reason);
     conclude(v, built, request.pit);
   } catch (const archive::InvalidArchive& e) {
     v.status = Status::InvalidSubmission;

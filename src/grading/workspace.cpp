@@ -14,11 +14,16 @@ JobDirs JobDirs::create(const fs::path& work_dir) {
   JobDirs d;
   d.root = util::make_temp_dir(work_dir, "runner-job-");
   d.project = d.root / "project";
-  d.reports = d.root / "reports";
+  d.tests = d.root / "pit-tests";
   d.classes = d.root / "classes";
+  d.test_classes = d.root / "test-classes";
   d.home = d.root / "home";
   d.tmp = d.root / "tmp";
-  for (const auto& p : {d.project, d.reports, d.classes, d.home, d.tmp}) fs::create_directory(p);
+  fs::permissions(d.root, fs::perms::owner_all);  // 0700 (mkdtemp's), whatever happens to it
+  for (const auto& p : {d.project, d.tests, d.classes, d.test_classes, d.home, d.tmp}) {
+    fs::create_directory(p);
+    fs::permissions(p, fs::perms::owner_all);  // 0700: the runner's, then the slot uid's
+  }
   return d;
 }
 
@@ -47,19 +52,38 @@ bool is_reserved_path(const std::string& rel) {
 
 namespace {
 
+// One pass over the extracted tree. Each path relative to the project is its parent's plus its
+// own name (the walk visits a folder before what it holds), so the work is linear in the size of
+// the tree; fs::relative per entry re-walked every ancestor and made a deep tree quadratic. The
+// archive's name and depth caps bound each path.
 void remove_protected(const pit::Pit& pit, const fs::path& project) {
   std::vector<fs::path> doomed;
+  std::vector<std::string> relative_at_depth;  // [d] = the path of the entry last seen at depth d
   for (auto it = fs::recursive_directory_iterator(project);
        it != fs::recursive_directory_iterator(); ++it) {
-    const std::string rel = util::relative_slash(it->path(), project);
-    bool drop = !it->is_directory() && is_reserved_path(rel);
+    const auto depth = static_cast<std::size_t>(it.depth());
+    relative_at_depth.resize(depth + 1);
+    const std::string name = it->path().filename().string();
+    relative_at_depth[depth] = depth == 0 ? name : relative_at_depth[depth - 1] + "/" + name;
+    const std::string& rel = relative_at_depth[depth];
+    const bool is_dir = it->is_directory();
+    bool drop = !is_dir && is_reserved_path(rel);
     for (const auto& glob : pit.protected_globs) drop = drop || pit::glob_match(glob, rel);
     if (drop) {
       doomed.push_back(it->path());
-      if (it->is_directory()) it.disable_recursion_pending();
+      if (is_dir) it.disable_recursion_pending();
     }
   }
   for (const auto& p : doomed) fs::remove_all(p);
+}
+
+// The overlay over the project, except its tests: those go to their own folder, which no build
+// tool is pointed at and only the test host reads.
+void copy_overlay(const fs::path& overlay, const JobDirs& dirs) {
+  util::copy_tree_over(overlay, dirs.project, "src/test");
+  if (fs::is_directory(overlay / "src/test")) {
+    util::copy_tree_over(overlay / "src/test", dirs.tests / "src/test");
+  }
 }
 
 }  // namespace
@@ -73,7 +97,7 @@ void prepare_project(const fs::path& zip, const pit::Pit& pit, const archive::Li
       throw archive::InvalidArchive("missing required file " + required);
     }
   }
-  util::copy_tree_over(pit.overlay_dir, dirs.project);
+  copy_overlay(pit.overlay_dir, dirs);
 }
 
 }  // namespace runner::grading

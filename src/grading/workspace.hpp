@@ -11,17 +11,19 @@ namespace runner::grading {
 // runs in `project`; the other folders are the runner's and the submission cannot pre-fill them.
 struct JobDirs {
   std::filesystem::path root;
-  std::filesystem::path project;  // student files + the PIT overlay
-  std::filesystem::path reports;  // JUnit XML written by this run
-  std::filesystem::path classes;  // compiler output (javac driver)
-  std::filesystem::path home;     // HOME of the job
-  std::filesystem::path tmp;      // TMPDIR / java.io.tmpdir of the job
+  std::filesystem::path project;       // student files + the PIT overlay, less its tests
+  std::filesystem::path tests;         // the PIT's src/test/** (hidden tests), outside the project
+  std::filesystem::path classes;       // the student's classes when the test host compiles them
+  std::filesystem::path test_classes;  // the PIT's tests, compiled by the test host
+  std::filesystem::path home;          // HOME of the job
+  std::filesystem::path tmp;           // TMPDIR / java.io.tmpdir of the job
 
   static JobDirs create(const std::filesystem::path& work_dir);
 };
 
 // Extracts the submission, removes what the PIT protects and what could change how the tests run,
-// checks the PIT's required files, then copies the overlay over it. Throws
+// checks the PIT's required files, then copies the overlay over it: its src/test/** (the hidden
+// tests) into `dirs.tests`, never into the project the build tools see. Throws
 // archive::InvalidArchive with the reason when the submission is unacceptable.
 void prepare_project(const std::filesystem::path& zip, const pit::Pit& pit,
                      const archive::Limits& limits, const JobDirs& dirs);

@@ -91,7 +91,7 @@ class Fields {
 const std::set<std::string> kKnownKeys{
     "id",        "title",     "language",       "build",   "timeout_ms",
     "memory_mb", "max_score", "expected_tests", "overlay", "protected",
-    "required",  "weights",   "default_weight", "network"};
+    "required",  "weights",   "default_weight", "network", "student_permissions"};
 
 bool is_relative_inside(const std::string& path) {
   if (path.empty() || path.front() == '/') return false;
@@ -115,11 +115,13 @@ std::vector<std::string> discover_test_classes(const fs::path& overlay) {
   return classes;
 }
 
-// A light scan of the test sources for @Test methods (JUnit 4 and 5).
+// A light scan of the test sources for @Test, @ParameterizedTest and @RepeatedTest methods
+// (JUnit 4 and 5).
 std::vector<std::string> discover_test_methods(const fs::path& overlay,
                                                const std::vector<std::string>& classes) {
   static const std::regex test_method(
-      R"(@(?:org\.junit\.(?:jupiter\.api\.)?)?Test\b(?:\s*\([^)]*\))?\s*)"
+      R"(@(?:org\.junit\.(?:jupiter\.(?:api|params)\.)?)?(?:Test|ParameterizedTest|RepeatedTest)\b)"
+      R"((?:\s*\([^)]*\))?\s*)"
       R"((?:@[\w.]+(?:\([^)]*\))?\s*)*(?:(?:public|protected|private|static|final)\s+)*)"
       R"(void\s+(\w+)\s*\()");
   std::vector<std::string> methods;
@@ -245,6 +247,15 @@ Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
     pit.default_weight = f.number(root["default_weight"], "default_weight", 0);
   }
   if (f.has("network")) pit.network = f.boolean("network");
+  if (f.has("student_permissions")) {
+    pit.student_permissions = f.strings("student_permissions");
+    for (const auto& grant : pit.student_permissions) {
+      if (grant != "reflection" && grant != "files" && grant != "network") {
+        f.fail("student_permissions",
+               "'" + grant + "' is not one of reflection, files, network (docs/sandbox.md)");
+      }
+    }
+  }
 
   pit.test_classes = discover_test_classes(pit.overlay_dir);
   if (pit.test_classes.empty()) {

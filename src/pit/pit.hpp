@@ -38,12 +38,15 @@ struct Pit {
   std::vector<WeightRule> weights;
   double default_weight = 1;
   bool network = false;
+  // What student code may do beyond the default policy (docs/sandbox.md): "reflection",
+  // "files" (read and write in the project folder), "network".
+  std::vector<std::string> student_permissions;
 
   // Fully qualified names of the test classes the overlay provides (from src/test/java).
   // Only their tests are scored.
   std::vector<std::string> test_classes;
-  // "fqcn#method" of the @Test methods found in those sources; used only to name tests that
-  // never reported (e.g. after System.exit), never to decide what ran.
+  // "fqcn#method" of the test methods found in those sources. Each is expected: one that never
+  // reported (the JVM died, a test hung) counts as failed. Never used to decide what passed.
   std::vector<std::string> known_tests;
 };
 

@@ -50,8 +50,9 @@ std::string new_result_key_hex() {
   return aws::to_hex(key);
 }
 
-ResultStream::ResultStream(const std::string& key_hex, exec::OutputSink& log)
-    : key_(from_hex(key_hex)), log_(log) {
+ResultStream::ResultStream(const std::string& key_hex, exec::OutputSink& log,
+                           std::function<bool(std::string_view)> drop)
+    : key_(from_hex(key_hex)), log_(log), drop_(std::move(drop)) {
   if (key_.size() < 32) throw std::invalid_argument("result key must be 32+ bytes of hex");
 }
 
@@ -79,6 +80,7 @@ void ResultStream::finish() {
 void ResultStream::line(std::string_view text) {
   const auto tag = text.find(kResultTag);
   if (tag == std::string_view::npos) {
+    if (drop_ && drop_(text)) return;
     log_.write(text);
     log_.write("\n");
     return;
@@ -112,6 +114,8 @@ void ResultStream::result(std::string_view signed_json) {
       compiled_ = event.at("ok").get<bool>();
     } else if (kind == "done") {
       done_ = true;
+    } else if (kind == "rejected") {
+      rejection_ = event.at("reason").get<std::string>();
     } else if (kind == "test") {
       TestCase test;
       test.class_name = event.at("class").get<std::string>();

@@ -2,6 +2,7 @@
 // Test results streamed by the runner's test host (src/testhost) on its stdout, mixed with what
 // the tests print: "##runner-result## <hex HMAC-SHA256 of the JSON> <json>" lines. Only lines
 // signed with this job's key count; everything else goes on to the log unchanged.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,8 +20,10 @@ std::string new_result_key_hex();
 
 class ResultStream : public exec::OutputSink {
  public:
-  // `key_hex` from new_result_key_hex(); text that is not a result goes to `log`.
-  ResultStream(const std::string& key_hex, exec::OutputSink& log);
+  // `key_hex` from new_result_key_hex(); text that is not a result goes to `log`, except lines
+  // for which `drop` is true.
+  ResultStream(const std::string& key_hex, exec::OutputSink& log,
+               std::function<bool(std::string_view line)> drop = {});
 
   void write(std::string_view bytes) override;
   // Passes on an unfinished last line. Call once the process has ended.
@@ -29,7 +32,9 @@ class ResultStream : public exec::OutputSink {
   const std::vector<TestCase>& tests() const { return tests_; }
   // What the host said of compiling: true, false, or nothing (it never got that far).
   std::optional<bool> compiled() const { return compiled_; }
-  bool done() const { return done_; }         // the host said every test has reported
+  bool done() const { return done_; }  // the host said every test has reported
+  // Why the host refused the submission (a class in a reserved package, ...), if it did.
+  const std::optional<std::string>& rejection() const { return rejection_; }
   int rejected() const { return rejected_; }  // tagged lines with a bad signature or shape
 
  private:
@@ -38,10 +43,12 @@ class ResultStream : public exec::OutputSink {
 
   std::string key_;
   exec::OutputSink& log_;
+  std::function<bool(std::string_view)> drop_;
   std::string pending_;
   std::vector<TestCase> tests_;
   std::optional<bool> compiled_;
   bool done_ = false;
+  std::optional<std::string> rejection_;
   int rejected_ = 0;
 };
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <set>
+#include <map>
 #include <tuple>
 
 namespace runner::report {
@@ -39,13 +39,14 @@ struct Candidate {
   bool did_not_run = false;
 };
 
-void add_missing(std::vector<Candidate>& tests, const std::string& owner,
-                 const std::string& method) {
+void add_missing(std::vector<Candidate>& tests, const std::string& owner, const std::string& method,
+                 const std::string& reason) {
   const bool present = std::any_of(tests.begin(), tests.end(), [&](const Candidate& c) {
     return c.owner == owner && base_method(c.test.method) == method;
   });
   if (present) return;
-  TestCase missing{owner, method, TestStatus::Failed, "did not run", 0};
+  TestCase missing{owner, method, TestStatus::Failed,
+                   reason.empty() ? "did not run" : "did not run: " + reason, 0};
   tests.push_back({owner, missing, true});
 }
 
@@ -55,32 +56,45 @@ double round2(double value) {
   return std::round(value * 100.0) / 100.0;
 }
 
-Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit) {
+Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
+                  const std::string& missing_reason) {
   std::vector<Candidate> tests;
-  std::set<std::pair<std::string, std::string>> seen;
+  std::map<std::pair<std::string, std::string>, std::size_t> seen;
   for (const auto& test : reported) {
     const std::string owner = owning_class(pit, test.class_name);
     if (owner.empty()) continue;  // not one of the PIT's tests: the student's own, ignored
-    if (!seen.insert({test.class_name, test.method}).second) continue;
-    tests.push_back({owner, test, false});
+    const auto [it, fresh] = seen.emplace(std::pair(test.class_name, test.method), tests.size());
+    if (fresh) {
+      tests.push_back({owner, test, false});
+      continue;
+    }
+    // The same test again: an honest repeat says the same; outcomes that disagree count as a
+    // failure, whatever the order they came in.
+    TestCase& first = tests[it->second].test;
+    if (first.status != test.status) {
+      first.status = TestStatus::Failed;
+      first.message = "reported more than once with different outcomes";
+    }
   }
 
   // Tests named in weights must appear.
   for (const auto& rule : pit.weights) {
     if (rule.method.empty()) continue;
     for (const auto& cls : pit.test_classes) {
-      if (pit::class_matches(rule.class_name, cls)) add_missing(tests, cls, rule.method);
+      if (pit::class_matches(rule.class_name, cls))
+        add_missing(tests, cls, rule.method, missing_reason);
     }
   }
-  // Up to expected_tests, name the missing ones from the PIT's sources, then generically.
-  const auto expected = static_cast<std::size_t>(pit.expected_tests.value_or(0));
+  // Every test found in the PIT's sources must appear; then, up to expected_tests, generic
+  // names for those a light scan cannot see (e.g. dynamic tests).
   for (const auto& known : pit.known_tests) {
-    if (tests.size() >= expected) break;
     const auto hash = known.find('#');
-    add_missing(tests, known.substr(0, hash), known.substr(hash + 1));
+    add_missing(tests, known.substr(0, hash), known.substr(hash + 1), missing_reason);
   }
+  const auto expected = static_cast<std::size_t>(pit.expected_tests.value_or(0));
   for (int k = 1; tests.size() < expected; ++k) {
-    add_missing(tests, pit.test_classes.front(), "missing_test_" + std::to_string(k));
+    add_missing(tests, pit.test_classes.front(), "missing_test_" + std::to_string(k),
+                missing_reason);
   }
 
   // Teacher's source order, so a verdict reads the same however the engine ordered the run (and

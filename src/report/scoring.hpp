@@ -29,7 +29,10 @@ struct Score {
 // Keeps only the PIT's own test classes (first report of a test wins), adds the tests the PIT
 // expects but that never reported (named by `weights`, then from `pit.known_tests`, as "did not
 // run"), and scores them.
-Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit);
+// `missing_reason` says why expected tests that never reported did not run ("the time limit
+// stopped the job"); their output is "did not run" or "did not run: <reason>".
+Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
+                  const std::string& missing_reason = "");
 
 // Rounded to 2 decimals, as every score in a verdict.
 double round2(double value);

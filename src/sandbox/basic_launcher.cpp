@@ -41,8 +41,9 @@ bool needs_loopback_tcp(const exec::Command& cmd) {
 
 class BasicLauncher : public exec::Launcher {
  public:
-  BasicLauncher(int slot, int landlock_abi)
-      : slot_(slot), uid_(uids::job_uid(slot)), landlock_abi_(landlock_abi) {
+  BasicLauncher(uids::SlotIds ids, int landlock_abi, const std::vector<std::string>& read_only)
+      : uid_(ids.job), landlock_abi_(landlock_abi), readable_(landlock::system_readable()) {
+    readable_.insert(readable_.end(), read_only.begin(), read_only.end());
     no_inet_ = seccomp::compile({.allow_inet = false, .allow_netlink = false});
     inet_ = seccomp::compile({.allow_inet = true, .allow_netlink = false});
     network_ = seccomp::compile({.allow_inet = true, .allow_netlink = true});
@@ -66,7 +67,8 @@ class BasicLauncher : public exec::Launcher {
     if (landlock_abi_ > 0) {
       try {
         ruleset = landlock::prepare({fs::absolute(cmd.job_root).string()},
-                                    {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty"}, allow_tcp);
+                                    {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty"}, readable_,
+                                    allow_tcp);
       } catch (const std::exception& e) {
         throw exec::LaunchError(std::string("sandbox (basic): ") + e.what());
       }
@@ -153,17 +155,18 @@ class BasicLauncher : public exec::Launcher {
   }
 
  private:
-  int slot_;
   uid_t uid_;
   int landlock_abi_;
+  std::vector<std::string> readable_;  // what Landlock lets the job read besides its folder
   std::vector<sock_filter> no_inet_, inet_, network_;
   landlock::Ruleset gradle_tcp_;
 };
 
 }  // namespace
 
-std::unique_ptr<exec::Launcher> make_basic_launcher(int slot, int landlock_abi) {
-  return std::make_unique<BasicLauncher>(slot, landlock_abi);
+std::unique_ptr<exec::Launcher> make_basic_launcher(uids::SlotIds ids, int landlock_abi,
+                                                    const std::vector<std::string>& read_only) {
+  return std::make_unique<BasicLauncher>(ids, landlock_abi, read_only);
 }
 
 }  // namespace runner::sandbox

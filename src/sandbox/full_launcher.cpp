@@ -99,8 +99,12 @@ bool read_all(int fd, void* data, std::size_t size) {
 
 class FullLauncher : public exec::Launcher {
  public:
-  FullLauncher(int slot, cgroups::Layout layout, std::vector<std::string> extra_read_only)
-      : slot_(slot), layout_(std::move(layout)), extra_read_only_(std::move(extra_read_only)) {
+  FullLauncher(int slot, uids::SlotIds ids, cgroups::Layout layout,
+               std::vector<std::string> extra_read_only)
+      : slot_(slot),
+        ids_(ids),
+        layout_(std::move(layout)),
+        extra_read_only_(std::move(extra_read_only)) {
     std::error_code ec;
     fs::create_directories(kNewRoot, ec);
     chmod(kNewRoot, 0755);
@@ -172,7 +176,7 @@ class FullLauncher : public exec::Launcher {
       throw abandon(failure.empty() ? "the sandbox child died" : failure);
     }
     try {
-      namespaces::write_id_maps(c1, uids::setup_uid(slot_), uids::job_uid(slot_));
+      namespaces::write_id_maps(c1, ids_.setup, ids_.job);
       cgroup.add(c1);
     } catch (const std::exception& e) {
       throw abandon(e.what());
@@ -217,7 +221,7 @@ class FullLauncher : public exec::Launcher {
   }
 
   void prepare_job(const fs::path& job_root) override {
-    uids::chown_tree(job_root, uids::job_uid(slot_), uids::job_uid(slot_));
+    uids::chown_tree(job_root, ids_.job, ids_.job);
   }
   void release_job(const fs::path& job_root) override {
     uids::chown_tree(job_root, getuid(), getgid());
@@ -240,6 +244,7 @@ class FullLauncher : public exec::Launcher {
 
  private:
   int slot_;
+  uids::SlotIds ids_;
   cgroups::Layout layout_;
   std::vector<std::string> extra_read_only_;
   std::vector<sock_filter> seccomp_;
@@ -247,9 +252,10 @@ class FullLauncher : public exec::Launcher {
 
 }  // namespace
 
-std::unique_ptr<exec::Launcher> make_full_launcher(int slot, const cgroups::Layout& layout,
+std::unique_ptr<exec::Launcher> make_full_launcher(int slot, uids::SlotIds ids,
+                                                   const cgroups::Layout& layout,
                                                    const std::vector<std::string>& read_only) {
-  return std::make_unique<FullLauncher>(slot, layout, read_only);
+  return std::make_unique<FullLauncher>(slot, ids, layout, read_only);
 }
 
 }  // namespace runner::sandbox

@@ -2,17 +2,21 @@
 
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 
 namespace runner::sandbox::landlock {
 namespace {
+
+namespace fs = std::filesystem;
 
 // Constants newer than Debian 12's headers (ABI 4: network; ABI 5: ioctl; ABI 6: scopes).
 constexpr std::uint64_t kAccessFsTruncate = 1ULL << 14;
@@ -34,6 +38,11 @@ struct NetPortAttr {  // struct landlock_net_port_attr
 };
 
 constexpr std::uint64_t kWriteFileAccess = LANDLOCK_ACCESS_FS_WRITE_FILE;
+constexpr std::uint64_t kReadAccess =
+    LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE;
+// The rights a rule on a file (not a folder) may carry; the rest concern folders' entries.
+constexpr std::uint64_t kFileAccess = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+                                      LANDLOCK_ACCESS_FS_READ_FILE | kAccessFsTruncate;
 
 std::uint64_t write_access(int abi) {
   std::uint64_t access = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
@@ -49,6 +58,8 @@ std::uint64_t write_access(int abi) {
 int add_path(int ruleset_fd, const std::string& path, std::uint64_t access) {
   const int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
   if (fd < 0) return -errno;
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode)) access &= kFileAccess;
   landlock_path_beneath_attr attr{};
   attr.allowed_access = access;
   attr.parent_fd = fd;
@@ -66,13 +77,38 @@ int abi_version() {
   return abi < 0 ? 0 : static_cast<int>(abi);
 }
 
+std::vector<std::string> system_readable() {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const char* dir : {"/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+                          "/proc", "/sys", "/dev"}) {
+    if (fs::exists(dir, ec)) paths.emplace_back(dir);
+  }
+  auto beneath_listed = [&](const fs::path& target) {
+    for (const auto& dir : paths) {
+      const std::string prefix = fs::weakly_canonical(dir, ec).string();
+      const std::string t = target.string();
+      if (t == prefix || t.starts_with(prefix + "/")) return true;
+    }
+    return false;
+  };
+  // e.g. /etc/resolv.conf -> /run/systemd/resolve/stub-resolv.conf: the file itself, no more.
+  for (const char* link : {"/etc/resolv.conf", "/etc/hosts", "/etc/localtime"}) {
+    if (!fs::is_symlink(link, ec)) continue;
+    const fs::path target = fs::canonical(link, ec);
+    if (!ec && !beneath_listed(target)) paths.push_back(target.string());
+  }
+  return paths;
+}
+
 Ruleset prepare(const std::vector<std::string>& writable,
-                const std::vector<std::string>& writable_files, bool allow_tcp) {
+                const std::vector<std::string>& writable_files,
+                const std::vector<std::string>& readable, bool allow_tcp) {
   Ruleset ruleset;
   ruleset.abi = abi_version();
   if (ruleset.abi == 0) return ruleset;
   RulesetAttrV6 attr{};
-  attr.handled_access_fs = write_access(ruleset.abi);
+  attr.handled_access_fs = write_access(ruleset.abi) | kReadAccess;
   std::size_t size = sizeof(std::uint64_t);
   if (ruleset.abi >= 4) {
     if (!allow_tcp) attr.handled_access_net = kAccessNetBindTcp | kAccessNetConnectTcp;
@@ -98,6 +134,12 @@ Ruleset prepare(const std::vector<std::string>& writable,
     std::uint64_t access = kWriteFileAccess;
     if (ruleset.abi >= 3) access |= kAccessFsTruncate;
     add_path(ruleset.fd, file, access);  // a missing device is not fatal
+  }
+  for (const auto& path : readable) {
+    if (const int rc = add_path(ruleset.fd, path, kReadAccess); rc != 0 && rc != -ENOENT) {
+      close(ruleset);
+      throw std::runtime_error("landlock rule for " + path + ": " + std::strerror(-rc));
+    }
   }
   return ruleset;
 }

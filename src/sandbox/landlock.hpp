@@ -1,5 +1,6 @@
 #pragma once
-// Landlock (Linux 5.13+): confines the job's writes to its own folder in `basic`.
+// Landlock (Linux 5.13+): confines the job's reads to an allowlist and its writes to its own
+// folder in `basic`.
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,12 +16,23 @@ struct Ruleset {
   int abi = 0;
 };
 
-// Everything may be read and executed; writing (creating, removing, renaming, truncating) is
-// allowed only beneath `writable` (directories) and to `writable_files` (e.g. /dev/null). With
-// ABI >= 4 and !allow_tcp, TCP bind and connect are denied too; with ABI >= 6, signals to and
-// abstract sockets of processes outside the job are denied. Throws std::runtime_error.
+// What every job may read (and execute) wherever it runs: /usr (the JDK under /usr/lib/jvm,
+// Maven, Gradle, /usr/share/java, /usr/share/maven-repo), /etc, /bin, /sbin and /lib* (symlinks
+// into /usr on merged-usr systems), /proc, /sys, /dev, and the targets of /etc/resolv.conf,
+// /etc/hosts and /etc/localtime when those are symlinks leading out of the list. Paths absent on
+// this host are left out.
+std::vector<std::string> system_readable();
+
+// Reading files, listing folders and executing are allowed only beneath `readable` (folders, or
+// single files: read and execute) and `writable`; writing (creating, removing, renaming,
+// truncating) only beneath `writable` (folders) and to `writable_files` (e.g. /dev/null). A path
+// that does not exist is skipped, except in `writable`. Looking a path up, stat(2) and readlink(2)
+// are not confined (Landlock does not cover them). With ABI >= 4 and !allow_tcp, TCP bind and
+// connect are denied too; with ABI >= 6, signals to and abstract sockets of processes outside the
+// job are denied. Throws std::runtime_error.
 Ruleset prepare(const std::vector<std::string>& writable,
-                const std::vector<std::string>& writable_files, bool allow_tcp);
+                const std::vector<std::string>& writable_files,
+                const std::vector<std::string>& readable, bool allow_tcp);
 void close(Ruleset& ruleset);
 
 // The kernel's ephemeral port range (net.ipv4.ip_local_port_range, which IPv6 uses too), e.g.

@@ -1,5 +1,7 @@
 #include "sandbox/select.hpp"
 
+#include <unistd.h>
+
 #include "config/share_dir.hpp"
 #include "sandbox/full_launcher.hpp"
 #include "sandbox/probe.hpp"
@@ -17,7 +19,7 @@ Selection describe(std::unique_ptr<exec::Launcher> launcher, const std::string& 
 
 }  // namespace
 
-Selection select_launcher(config::SandboxLevel requested, int slot) {
+Selection select_launcher(config::SandboxLevel requested, int slot, uid_t uid_base) {
   using config::SandboxLevel;
   if (requested == SandboxLevel::None) {
     return describe(exec::make_plain_launcher(),
@@ -36,14 +38,24 @@ Selection select_launcher(config::SandboxLevel requested, int slot) {
         name + ": no isolating level is available on this host (full: " + host.full_reason +
         "; basic: " + host.basic_reason + "); RUNNER_SANDBOX=none is for development only");
   }
+  // The end-of-job kill reaches every process of the slot uid: never the runner's own.
+  for (const uid_t own : {getuid(), geteuid()}) {
+    if (uids::in_range(uid_base, own)) {
+      throw SandboxUnavailable(name + ": RUNNER_UID_BASE=" + std::to_string(uid_base) +
+                               " gives the job slots uids " + std::to_string(uid_base) + ".." +
+                               std::to_string(uid_base + uids::kRangeSize - 1) +
+                               ", which hold the runner's own uid " + std::to_string(own));
+    }
+  }
+  const uids::SlotIds ids = uids::slot_ids(uid_base, slot);
+  // Read-only data every job needs: the Maven settings and Gradle init script, the test host.
+  const std::vector<std::string> runner_data{config::share_dir().string(),
+                                             config::testhost_dir().string()};
   const std::string prefix = requested == SandboxLevel::Auto ? "auto -> " : "";
   if (requested == SandboxLevel::Full || (requested == SandboxLevel::Auto && host.full)) {
-    return describe(
-        make_full_launcher(slot, host.cgroups,
-                           {config::share_dir().string(), config::testhost_dir().string()}),
-        prefix);
+    return describe(make_full_launcher(slot, ids, host.cgroups, runner_data), prefix);
   }
-  return describe(make_basic_launcher(slot, host.landlock_abi), prefix);
+  return describe(make_basic_launcher(ids, host.landlock_abi, runner_data), prefix);
 }
 
 }  // namespace runner::sandbox

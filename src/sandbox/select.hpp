@@ -8,6 +8,7 @@
 
 #include "config/settings.hpp"
 #include "exec/launcher.hpp"
+#include "sandbox/uids.hpp"
 
 namespace runner::sandbox {
 
@@ -24,6 +25,9 @@ struct Selection {
 // Throws SandboxUnavailable, with the reason, for a level this host or build cannot provide.
 // `slot` numbers the concurrent jobs of one runner (0 .. RUNNER_CONCURRENCY-1): each slot gets
 // its own launcher, and levels that need per-job resources (a uid, a cgroup) key them on it.
-Selection select_launcher(config::SandboxLevel requested, int slot = 0);
+// `uid_base` (RUNNER_UID_BASE) is the first of the runner's slot uids (uids::slot_ids); a range
+// holding the runner's own uid is refused.
+Selection select_launcher(config::SandboxLevel requested, int slot = 0,
+                          uid_t uid_base = uids::kDefaultBase);
 
 }  // namespace runner::sandbox

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "config/settings.hpp"
 #include "sandbox/capabilities.hpp"
 
 namespace runner::sandbox::uids {
@@ -22,8 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uid_t kJobUidBase = 200000;
-constexpr uid_t kSetupUidBase = 300000;
+static_assert(kRangeSize == config::kUidRangeSize, "the range config validates is the one used");
+static_assert(kMaxSlots == config::kMaxConcurrency, "a slot for every concurrent job");
 
 bool is_pid_dir(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), ::isdigit);
@@ -62,12 +63,25 @@ void reap_orphans_of(uid_t uid, pid_t spare) {
 
 }  // namespace
 
-uid_t job_uid(int slot) {
-  return kJobUidBase + static_cast<uid_t>(slot);
+SlotIds slot_ids(uid_t base, int slot) {
+  if (slot < 0 || slot >= kMaxSlots) {
+    throw std::invalid_argument("job slot " + std::to_string(slot) + " is outside [0, " +
+                                std::to_string(kMaxSlots) + ")");
+  }
+  const auto n = static_cast<uid_t>(slot);
+  return {base + n, base + static_cast<uid_t>(kMaxSlots) + n};
 }
 
-uid_t setup_uid(int slot) {
-  return kSetupUidBase + static_cast<uid_t>(slot);
+uid_t job_uid(int slot, uid_t base) {
+  return slot_ids(base, slot).job;
+}
+
+uid_t setup_uid(int slot, uid_t base) {
+  return slot_ids(base, slot).setup;
+}
+
+bool in_range(uid_t base, uid_t uid) {
+  return uid >= base && uid - base < kRangeSize;
 }
 
 void chown_tree(const fs::path& root, uid_t uid, gid_t gid) {

@@ -8,12 +8,28 @@
 
 namespace runner::sandbox::uids {
 
-// The job's uid and gid (on the host) for `slot`: 200000 + slot. In `full` it is uid 1000 inside
-// the user namespace; in `basic` the job runs as it directly.
-uid_t job_uid(int slot);
-// `full` only: the host uid that is root inside the job's user namespace while the sandbox is set
-// up (300000 + slot). It owns no file anywhere and has no capability outside the namespace.
-uid_t setup_uid(int slot);
+// Every runner owns kRangeSize consecutive host uids (used as gids too) from its base,
+// RUNNER_UID_BASE (config::Settings::uid_base): two runners on one host whose ranges are disjoint
+// can never signal, kill or read each other's jobs. Slot n (0 <= n < kMaxSlots) gets:
+//   - its job uid, base + n: in `full` uid 1000 inside the user namespace; in `basic` the job
+//     runs as it directly;
+//   - `full` only: its setup uid, base + kMaxSlots + n, root inside the job's user namespace
+//     while the sandbox is set up. It owns no file anywhere and has no capability outside the
+//     namespace.
+inline constexpr uid_t kDefaultBase = 200000;
+inline constexpr int kMaxSlots = 256;  // RUNNER_CONCURRENCY's maximum
+inline constexpr uid_t kRangeSize = 2 * kMaxSlots;
+
+struct SlotIds {
+  uid_t job = 0;
+  uid_t setup = 0;
+};
+// Throws std::invalid_argument for a slot outside [0, kMaxSlots).
+SlotIds slot_ids(uid_t base, int slot);
+uid_t job_uid(int slot, uid_t base = kDefaultBase);
+uid_t setup_uid(int slot, uid_t base = kDefaultBase);
+// Whether `uid` is one of the kRangeSize uids from `base`.
+bool in_range(uid_t base, uid_t uid);
 
 // lchown of `root` and everything beneath it (symlinks are not followed). Throws on failure.
 void chown_tree(const std::filesystem::path& root, uid_t uid, gid_t gid);

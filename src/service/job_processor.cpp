@@ -1,9 +1,13 @@
 #include "service/job_processor.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -48,6 +52,23 @@ std::string folder_name(const std::string& id) {
   std::string out;
   for (char c : id.substr(0, 64)) out += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   return out;
+}
+
+// A folder only the runner may enter: 0700 whatever the umask, owned by the runner, new (a path
+// something else re-created after remove_all fails). At concurrency >= 2 the other slots' jobs run
+// as other uids on the same host, and this folder holds the ZIP and the job's outputs. At `basic`
+// the launcher's prepare_job adds o+x (traverse, not list) to the ancestors of the grader's job
+// folder, so what lies in here must be private by itself as well.
+void make_private_dir(const fs::path& path) {
+  if (mkdir(path.c_str(), 0700) != 0) {
+    throw fs::filesystem_error("mkdir", path, std::error_code(errno, std::generic_category()));
+  }
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+      chmod(path.c_str(), 0700) != 0) {
+    throw fs::filesystem_error("not a private folder", path,
+                               std::make_error_code(std::errc::permission_denied));
+  }
 }
 
 // A verdict the grader did not make (the ZIP exceeded the download cap), in the same files.
@@ -142,7 +163,9 @@ void JobProcessor::run_job(const aws::SqsMessage& message, const JobMessage& job
     dir.path = s.work_dir / ("runner-job-" + std::to_string(slot_) + "-" +
                              folder_name(job.submission_id) + "-" + std::to_string(getpid()));
     fs::remove_all(dir.path);
-    fs::create_directories(dir.path / "out");
+    fs::create_directories(s.work_dir);
+    make_private_dir(dir.path);
+    make_private_dir(dir.path / "out");
   } catch (const fs::filesystem_error& e) {
     throw InfraFault(std::string("local disk: ") + e.what());
   }
@@ -154,6 +177,10 @@ void JobProcessor::run_job(const aws::SqsMessage& message, const JobMessage& job
   auto t = Clock::now();
   try {
     ctx_.s3.get_object(s.s3_bucket, job.zip_key, zip, static_cast<std::uint64_t>(s.max_zip_bytes));
+    // Downloaded with the default mode (0644): the runner's alone, like the folder holding it.
+    if (chmod(zip.c_str(), 0600) != 0) {
+      throw InfraFault("local disk: chmod " + zip.string() + ": " + std::strerror(errno));
+    }
     f.stage = "download";
     f.duration_ms = ms_since(t);
     log_info("downloaded s3://" + s.s3_bucket + "/" + job.zip_key, f);

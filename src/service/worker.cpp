@@ -27,7 +27,8 @@ Worker::Worker(WorkerContext context) : ctx_(context) {
   for (int i = 0; i < ctx_.settings.concurrency; ++i) {
     auto slot = std::make_unique<Slot>();
     slot->index = i;
-    slot->sandbox = sandbox::select_launcher(ctx_.settings.sandbox, i);
+    slot->sandbox = sandbox::select_launcher(ctx_.settings.sandbox, i,
+                                             static_cast<uid_t>(ctx_.settings.uid_base));
     slot->db = std::make_unique<db::Submissions>(ctx_.settings.database_url);
     slots_.push_back(std::move(slot));
   }

@@ -1,6 +1,11 @@
 #include "util/fs.hpp"
 
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -15,6 +20,53 @@ std::string read_file(const fs::path& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+std::string read_beneath(const fs::path& root, const fs::path& relative, std::size_t max_bytes) {
+  const std::string what = (root / relative).string();
+  const int dir = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir < 0)
+    throw std::system_error(errno, std::generic_category(), "cannot open " + root.string());
+  open_how how{};
+  how.flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  const int fd = static_cast<int>(::syscall(SYS_openat2, dir, relative.c_str(), &how, sizeof how));
+  const int open_errno = errno;
+  ::close(dir);
+  if (fd < 0) {
+    throw std::system_error(open_errno, std::generic_category(),
+                            "cannot open " + what + " (no symbolic links, beneath the job folder)");
+  }
+  struct stat st {};
+  std::string content;
+  try {
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      throw std::runtime_error(what + " is not a regular file");
+    }
+    if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+      throw std::runtime_error(what + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    content.resize(max_bytes + 1);
+    std::size_t got = 0;
+    for (ssize_t n; got < content.size(); got += static_cast<std::size_t>(n)) {
+      n = ::read(fd, content.data() + got, content.size() - got);
+      if (n < 0 && errno == EINTR) {
+        n = 0;
+        continue;
+      }
+      if (n < 0) throw std::system_error(errno, std::generic_category(), "cannot read " + what);
+      if (n == 0) break;
+    }
+    if (got > max_bytes) {
+      throw std::runtime_error(what + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    content.resize(got);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return content;
 }
 
 void write_file(const fs::path& path, std::string_view content) {
@@ -39,11 +91,16 @@ void remove_tree_quietly(const fs::path& path) noexcept {
   fs::remove_all(path, ec);  // remove_all does not follow symlinks
 }
 
-void copy_tree_over(const fs::path& from, const fs::path& to) {
+void copy_tree_over(const fs::path& from, const fs::path& to, const fs::path& skip) {
   fs::create_directories(to);
   for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator();
        ++it) {
-    const fs::path target = to / fs::relative(it->path(), from);
+    const fs::path relative = fs::relative(it->path(), from);
+    if (!skip.empty() && relative == skip) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    const fs::path target = to / relative;
     if (it->is_symlink()) continue;
     if (it->is_directory()) {
       if (fs::is_symlink(target) || (fs::exists(target) && !fs::is_directory(target))) {

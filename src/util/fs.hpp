@@ -11,6 +11,13 @@ namespace fs = std::filesystem;
 // Reads a whole (small) file; throws std::runtime_error naming the path on failure.
 std::string read_file(const fs::path& path);
 
+// Reads `relative` beneath `root`, a folder the job could write to, without trusting it: no
+// symbolic link is followed at any component and the path may not leave `root` (openat2 with
+// RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), it must be a regular file (opened non-blocking, so a
+// FIFO cannot stall the runner) and at most `max_bytes` long. Throws std::runtime_error saying
+// which rule failed.
+std::string read_beneath(const fs::path& root, const fs::path& relative, std::size_t max_bytes);
+
 // Writes `content` to `path`, replacing it; throws std::runtime_error naming the path on failure.
 void write_file(const fs::path& path, std::string_view content);
 
@@ -21,7 +28,8 @@ fs::path make_temp_dir(const fs::path& parent, const std::string& prefix);
 void remove_tree_quietly(const fs::path& path) noexcept;
 
 // Copies `from` over `to` recursively, overwriting files; symlinks in `from` are not followed.
-void copy_tree_over(const fs::path& from, const fs::path& to);
+// `skip`, relative to `from`, is left out with everything beneath it.
+void copy_tree_over(const fs::path& from, const fs::path& to, const fs::path& skip = {});
 
 // A path relative to `base`, with '/' separators.
 std::string relative_slash(const fs::path& path, const fs::path& base);

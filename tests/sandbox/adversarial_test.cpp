@@ -4,11 +4,13 @@
 // catch a missing sandbox.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -375,6 +377,65 @@ TEST_P(Sandboxed, SymlinkTricksInsideTheWorkspaceReachNothing) {
   EXPECT_EQ(st.st_uid, 0u);
 }
 
+// A folder like a PIT's (its hidden tests), 0755 with a 0644 file, outside the job folder, under
+// /var/tmp (not /tmp: `full` would hide the host's /tmp behind its own anyway).
+struct OutsideFolder {
+  OutsideFolder() {
+    char templ[] = "/var/tmp/runner-pit-XXXXXX";
+    if (mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp in /var/tmp");
+    path = templ;
+    fs::create_directories(path / "src/test");
+    util::write_file(path / "src/test/HiddenTest.java", "hidden-test-4d2b\n");
+    util::write_file(path / "src/test/ListedOnly42Test.java", "");
+    for (const auto& dir : {path, path / "src", path / "src/test"}) chmod(dir.c_str(), 0755);
+    for (const char* f : {"HiddenTest.java", "ListedOnly42Test.java"}) {
+      chmod((path / "src/test" / f).c_str(), 0644);
+    }
+  }
+  ~OutsideFolder() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path path;
+};
+
+// Whether `uid` (no sandbox, just the uid) may open `file` for reading.
+bool readable_as(uid_t uid, const fs::path& file) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (setgroups(0, nullptr) != 0 || setresgid(uid, uid, uid) != 0 ||
+        setresuid(uid, uid, uid) != 0) {
+      _exit(2);
+    }
+    _exit(open(file.c_str(), O_RDONLY | O_CLOEXEC) >= 0 ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+TEST_P(Sandboxed, AFolderOutsideTheJobIsUnreadableThoughTheUidCouldReadIt) {
+  if (GetParam() == "basic" && probe::host().landlock_abi == 0) {
+    GTEST_SKIP() << "no Landlock: at `basic` reads are left to the uid's permissions";
+  }
+  OutsideFolder pit;
+  const fs::path hidden = pit.path / "src/test/HiddenTest.java";
+  // Only the sandbox stands in the way: the slot uid itself may read the file.
+  ASSERT_TRUE(readable_as(uids::job_uid(0), hidden));
+  util::write_file(root / "project/Own.java", "own-file-9e1c\n");
+  uids::chown_tree(root / "project", uids::job_uid(0), uids::job_uid(0));
+  sh("cat " + hidden.string() + "; ls " + (pit.path / "src/test").string() +
+     "; ls /var/tmp; cat Own.java; ls " + root.string() + "; true");
+  EXPECT_EQ(output.text.find("hidden-test-4d2b"), std::string::npos) << output.text;
+  EXPECT_EQ(output.text.find("ListedOnly42Test"), std::string::npos) << output.text;
+  // (`ls /var/tmp` would list the folder's name.)
+  EXPECT_EQ(output.text.find(pit.path.filename().string() + "\n"), std::string::npos)
+      << output.text;
+  // The job's own folder reads as usual.
+  EXPECT_NE(output.text.find("own-file-9e1c"), std::string::npos) << output.text;
+  EXPECT_NE(output.text.find("project\n"), std::string::npos) << output.text;
+}
+
 // --- kernel attack surface ---------------------------------------------------------------
 
 TEST_P(Sandboxed, PtraceIsDeniedWithEperm) {
@@ -540,8 +601,11 @@ TEST_P(Unsandboxed, PlainLauncherLetsTheAttacksThrough) {
   const fs::path outside = tmp / "outside";
   fs::create_directories(outside);
   const auto me = std::to_string(getpid());
-  sh("cat /proc/" + me + "/environ; echo x > " + outside.string() + "/pwned");
+  OutsideFolder pit;
+  sh("cat /proc/" + me + "/environ; echo x > " + outside.string() + "/pwned; cat " +
+     (pit.path / "src/test/HiddenTest.java").string());
   EXPECT_NE(output.text.find(kCanary), std::string::npos) << "environ of the runner is readable";
+  EXPECT_NE(output.text.find("hidden-test-4d2b"), std::string::npos) << "a PIT's tests are read";
   EXPECT_TRUE(fs::exists(outside / "pwned")) << "writing outside the workspace works";
   python("import ctypes\nl=ctypes.CDLL(None, use_errno=True)\nprint('ptrace', l.ptrace(0,0,0,0))");
   EXPECT_NE(output.text.find("ptrace 0"), std::string::npos) << output.text;

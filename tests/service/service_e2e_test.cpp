@@ -1,13 +1,21 @@
 // The worker end to end: the real `runner serve` binary against real PostgreSQL and the local
 // S3/SQS server. Submissions go in as the API would send them; verdicts come out in S3 and
 // PostgreSQL, and the queue ends empty.
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
+#include "sandbox/probe.hpp"
+#include "sandbox/uids.hpp"
 #include "support/runner_process.hpp"
 #include "support/stack.hpp"
 
@@ -183,6 +191,102 @@ TEST_F(ServiceE2E, HealthzAndMetricsReportTheWorker) {
     }
   }
   EXPECT_TRUE(found) << runner.log();
+}
+
+// What another uid could do with a path: list it (folders) or open it for reading (files).
+// Returns the errno, 0 when it worked.
+int access_as(uid_t uid, const std::filesystem::path& path) {
+  int result[2];
+  if (pipe(result) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(result[0]);
+    int err = 0;
+    if (setgroups(0, nullptr) != 0 || setresgid(uid, uid, uid) != 0 ||
+        setresuid(uid, uid, uid) != 0) {
+      err = -2;
+    } else if (DIR* d = opendir(path.c_str())) {
+      closedir(d);
+    } else if (errno == ENOTDIR) {
+      const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      err = fd < 0 ? errno : 0;
+    } else {
+      err = errno;
+    }
+    (void)!write(result[1], &err, sizeof err);
+    _exit(0);
+  }
+  close(result[1]);
+  int err = -1;
+  if (read(result[0], &err, sizeof err) != sizeof err) err = -1;
+  close(result[0]);
+  waitpid(pid, nullptr, 0);
+  return err;
+}
+
+// At concurrency 2 the other slot's job runs as another uid of this host. The service's job
+// folder, the downloaded ZIP and the job's outputs are the runner's alone: 0700 folders (0701
+// once `basic` lets the slot uid traverse to the grader's folder inside) and a 0600 ZIP, which
+// neither slot's uid can list or read, while the grader's own folder belongs to its slot.
+TEST_F(ServiceE2E, TheJobFolderAndTheDownloadedZipArePrivateToTheRunner) {
+  namespace fs = std::filesystem;
+  if (geteuid() != 0) GTEST_SKIP() << "reading as the slot uids needs root";
+  if (!sandbox::probe::host().basic) GTEST_SKIP() << sandbox::probe::host().basic_reason;
+  auto& s = stack();
+  s.enqueue("private-1", s.zip("correct"));
+  const fs::path work = s.dir() / "work";
+  RunnerProcess runner(
+      s.env(std::nullopt, {{"RUNNER_CONCURRENCY", "2"}, {"RUNNER_SANDBOX", "basic"}}),
+      log_file("runner"));
+  // Wait for the job: its folder holds the ZIP and the grader's folder, handed to the slot uid.
+  fs::path job, zip, graded;
+  int slot = -1;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (graded.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(work, ec)) {
+      const std::string name = e.path().filename().string();
+      if (!name.starts_with("runner-job-")) continue;
+      for (const auto& inner : fs::directory_iterator(e.path(), ec)) {
+        struct stat st {};
+        if (inner.path().filename().string().starts_with("runner-job-") &&
+            stat(inner.path().c_str(), &st) == 0 && st.st_uid != 0) {
+          job = e.path();
+          graded = inner.path();
+          slot = std::stoi(name.substr(std::string("runner-job-").size()));
+        }
+      }
+    }
+    if (graded.empty()) std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_FALSE(graded.empty()) << "no job seen in " << work << "\n" << runner.log();
+  zip = job / "submission.zip";
+  struct stat st {};
+  ASSERT_EQ(stat(job.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_mode & 0777 & ~01, 0700u) << std::oct << (st.st_mode & 0777);
+  ASSERT_EQ(stat(zip.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << std::oct << (st.st_mode & 0777);
+  ASSERT_EQ(stat((job / "out").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u) << std::oct << (st.st_mode & 0777);
+  ASSERT_EQ(stat(graded.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, sandbox::uids::job_uid(slot)) << "the grader's folder is the slot's";
+
+  // Both slots' uids: the other slot's job, and this job itself.
+  for (const int who : {1 - slot, slot}) {
+    const uid_t uid = sandbox::uids::job_uid(who);
+    EXPECT_EQ(access_as(uid, job), EACCES) << "slot " << who << " lists the job folder";
+    EXPECT_EQ(access_as(uid, zip), EACCES) << "slot " << who << " reads the ZIP";
+    EXPECT_EQ(access_as(uid, job / "out/log.txt"), EACCES) << "slot " << who << " reads the log";
+  }
+  EXPECT_EQ(access_as(sandbox::uids::job_uid(1 - slot), graded), EACCES)
+      << "the other slot lists the grader's folder";
+  EXPECT_EQ(access_as(sandbox::uids::job_uid(slot), graded), 0);
+
+  ASSERT_TRUE(s.wait_final({"private-1"}, 120s).empty()) << runner.log();
+  EXPECT_EQ(s.row("private-1")->status, "COMPLETED") << runner.log();
+  stop(runner);
 }
 
 }  // namespace

@@ -30,6 +30,12 @@ ZipBuilder& ZipBuilder::encrypted(const std::string& name, const std::string& co
   return *this;
 }
 
+ZipBuilder& ZipBuilder::made_by(std::uint8_t opsys, std::uint32_t attributes) {
+  if (entries_.empty()) throw std::logic_error("made_by() needs an entry before it");
+  entries_.back().made_by = std::make_pair(opsys, attributes);
+  return *this;
+}
+
 ZipBuilder& ZipBuilder::tree(const std::filesystem::path& root, const std::string& prefix) {
   for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
     if (e.is_regular_file())
@@ -60,6 +66,7 @@ void ZipBuilder::write(const std::filesystem::path& path) const {
     } else if (e.kind == Kind::Encrypted) {
       zip_file_set_encryption(z, i, ZIP_EM_AES_256, "secret");
     }
+    if (e.made_by) zip_file_set_external_attributes(z, i, 0, e.made_by->first, e.made_by->second);
   }
   if (zip_close(z) != 0) {
     const std::string message = zip_strerror(z);

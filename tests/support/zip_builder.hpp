@@ -1,7 +1,10 @@
 #pragma once
 // Builds ZIP archives for tests with libzip, including the malicious shapes a student might send.
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace runner::testing {
@@ -13,6 +16,10 @@ class ZipBuilder {
   ZipBuilder& symlink(const std::string& name, const std::string& target);
   ZipBuilder& fifo(const std::string& name);
   ZipBuilder& encrypted(const std::string& name, const std::string& content);
+  // Sets the last entry's "version made by" host (ZIP_OPSYS_*) and external attributes, as the
+  // tool that wrote it would: e.g. (ZIP_OPSYS_UNIX, 0644 << 16) for Python's zipfile.writestr,
+  // (ZIP_OPSYS_DOS, 0x20) for Windows Explorer. Without it libzip writes a Unix host and mode.
+  ZipBuilder& made_by(std::uint8_t opsys, std::uint32_t attributes);
   // Every file under `root`, named `prefix` + its relative path.
   ZipBuilder& tree(const std::filesystem::path& root, const std::string& prefix = "");
   void write(const std::filesystem::path& zip) const;
@@ -23,6 +30,7 @@ class ZipBuilder {
     Kind kind;
     std::string name;
     std::string content;
+    std::optional<std::pair<std::uint8_t, std::uint32_t>> made_by{};
   };
   std::vector<Entry> entries_;
 };

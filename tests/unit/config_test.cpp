@@ -38,6 +38,48 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.max_unzipped_bytes, 200LL << 20);
   EXPECT_EQ(s.max_zip_bytes, 50LL << 20);
   EXPECT_EQ(s.work_dir, std::filesystem::temp_directory_path());
+  EXPECT_EQ(s.uid_base, 200000);
+}
+
+// RUNNER_UID_BASE: the first of the 512 host uids of the job slots. Nonsense, system uids,
+// ranges past 2^31 and ranges over nobody (65534) are refused, each with the reason.
+TEST(Settings, UidBaseIsValidated) {
+  EXPECT_EQ(load_settings({{"RUNNER_UID_BASE", "300000"}}, Purpose::Grade).settings.uid_base,
+            300000);
+  EXPECT_EQ(load_settings({{"RUNNER_UID_BASE", "1000"}}, Purpose::Grade).settings.uid_base, 1000);
+  EXPECT_EQ(load_settings({{"RUNNER_UID_BASE", "65022"}}, Purpose::Grade).settings.uid_base, 65022);
+  EXPECT_EQ(load_settings({{"RUNNER_UID_BASE", "65536"}}, Purpose::Grade).settings.uid_base, 65536);
+  EXPECT_EQ(load_settings({{"RUNNER_UID_BASE", "2147483136"}}, Purpose::Grade).settings.uid_base,
+            2147483136);
+  const std::string range =
+      "is not an integer in [1000, 2147483136] (the first of the 512 host uids of the job slots)";
+  for (const char* bad : {"abc", "-5", "0", "999", "2147483137", "4294967295", "1e6"}) {
+    const auto r = load_settings({{"RUNNER_UID_BASE", bad}}, Purpose::Grade);
+    ASSERT_EQ(r.problems.invalid.size(), 1u) << bad;
+    EXPECT_EQ(r.problems.invalid[0], "RUNNER_UID_BASE: '" + std::string(bad) + "' " + range);
+    EXPECT_EQ(r.settings.uid_base, 200000);
+  }
+  for (const char* bad : {"65023", "65200", "65535"}) {
+    const auto r = load_settings({{"RUNNER_UID_BASE", bad}}, Purpose::Grade);
+    ASSERT_EQ(r.problems.invalid.size(), 1u) << bad;
+    EXPECT_NE(r.problems.invalid[0].find("over 65534 (nobody) and 65535; choose a base at most "
+                                         "65022 or at least 65536"),
+              std::string::npos)
+        << r.problems.invalid[0];
+  }
+  EXPECT_EQ(
+      load_settings({{"RUNNER_UID_BASE", "65023"}}, Purpose::Grade).problems.invalid[0],
+      "RUNNER_UID_BASE: '65023' puts the slot uids 65023..65534 over 65534 (nobody) and 65535; "
+      "choose a base at most 65022 or at least 65536");
+}
+
+TEST(Settings, BannerShowsTheSlotUids) {
+  const auto r = load_settings({{"RUNNER_UID_BASE", "300000"}}, Purpose::Grade);
+  const std::string banner = describe_settings(r.settings, "none");
+  const auto at = banner.find("Slot uids:");
+  ASSERT_NE(at, std::string::npos) << banner;
+  const std::string line = banner.substr(at, banner.find('\n', at) - at);
+  EXPECT_NE(line.find("300000..300511"), std::string::npos) << line;
 }
 
 TEST(Settings, GradeNeedsNoCloudConfiguration) {

@@ -6,10 +6,17 @@
 namespace runner::report {
 namespace {
 
+// A PIT whose test sources the light scan found nothing in (only what reports count).
 pit::Pit calculator_pit() {
   pit::Pit pit;
   pit.id = "calc";
   pit.test_classes = {"edu.uoc.CalcTest"};
+  return pit;
+}
+
+// The same PIT with its four test methods found in the sources.
+pit::Pit scanned_pit() {
+  pit::Pit pit = calculator_pit();
   pit.known_tests = {"edu.uoc.CalcTest#adds", "edu.uoc.CalcTest#subtracts",
                      "edu.uoc.CalcTest#divides", "edu.uoc.CalcTest#powers"};
   return pit;
@@ -23,8 +30,9 @@ TestCase failed(const std::string& method) {
 }
 
 TEST(Scoring, UnweightedScoreIsTheNumberPassed) {
-  const Score s =
-      score_tests({passed("adds"), failed("subtracts"), passed("divides")}, calculator_pit());
+  pit::Pit pit = scanned_pit();
+  pit.known_tests.resize(3);  // adds, subtracts, divides
+  const Score s = score_tests({passed("adds"), failed("subtracts"), passed("divides")}, pit);
   EXPECT_EQ(s.score, 2);
   EXPECT_EQ(s.max_score, 3);
   EXPECT_EQ(s.passed, 2);
@@ -35,7 +43,7 @@ TEST(Scoring, UnweightedScoreIsTheNumberPassed) {
 }
 
 TEST(Scoring, WeightsAndMaxScoreScale) {
-  pit::Pit pit = calculator_pit();
+  pit::Pit pit = scanned_pit();
   pit.max_score = 10;
   pit.weights = {{"CalcTest", "divides", 2}};
   // Weights 1 + 1 + 2 + 1 = 5 -> scale 2.
@@ -50,7 +58,6 @@ TEST(Scoring, WeightsAndMaxScoreScale) {
 
 TEST(Scoring, RoundsEachTestButSumsExactly) {
   pit::Pit pit = calculator_pit();
-  pit.known_tests.resize(3);
   pit.max_score = 10;
   const Score s = score_tests({passed("adds"), passed("subtracts"), passed("divides")}, pit);
   EXPECT_EQ(s.tests[0].score, 3.33);
@@ -71,14 +78,33 @@ TEST(Scoring, CountsNestedClassesAsTheirOuterClass) {
   EXPECT_EQ(s.tests[0].name, "CalcTest$WhenEmpty.inner");
 }
 
-TEST(Scoring, FirstReportOfATestWins) {
-  const Score s = score_tests({failed("adds"), passed("adds")}, calculator_pit());
-  ASSERT_EQ(s.tests.size(), 1u);
-  EXPECT_EQ(s.tests[0].status, TestStatus::Failed);
+TEST(Scoring, ATestReportedWithDifferentOutcomesFailsWhateverTheOrder) {
+  for (const auto& reports : {std::vector<TestCase>{failed("adds"), passed("adds")},
+                              std::vector<TestCase>{passed("adds"), failed("adds")}}) {
+    const Score s = score_tests(reports, calculator_pit());
+    ASSERT_EQ(s.tests.size(), 1u);
+    EXPECT_EQ(s.tests[0].status, TestStatus::Failed);
+    EXPECT_EQ(s.score, 0);
+  }
+  const Score twice = score_tests({passed("adds"), passed("adds")}, calculator_pit());
+  ASSERT_EQ(twice.tests.size(), 1u);  // an honest repeat counts once
+  EXPECT_EQ(twice.tests[0].status, TestStatus::Passed);
+}
+
+// Without expected_tests, every test found in the PIT's sources is expected: halting the JVM
+// before the failing ones cannot turn 3 of 3 into full marks.
+TEST(Scoring, EveryTestOfThePitsSourcesIsExpectedWithoutExpectedTests) {
+  const Score s =
+      score_tests({passed("adds"), passed("subtracts")}, scanned_pit(), "the JVM ended early");
+  ASSERT_EQ(s.tests.size(), 4u);
+  EXPECT_EQ(s.score, 2);
+  EXPECT_EQ(s.max_score, 4);
+  EXPECT_EQ(s.did_not_run, 2);
+  EXPECT_EQ(s.tests[2].output, "did not run: the JVM ended early");
 }
 
 TEST(Scoring, ExpectedTestsThatNeverRanFailWithTheirNames) {
-  pit::Pit pit = calculator_pit();
+  pit::Pit pit = scanned_pit();
   pit.expected_tests = 4;
   const Score s = score_tests({passed("adds")}, pit);
   ASSERT_EQ(s.tests.size(), 4u);
@@ -121,8 +147,9 @@ TEST(Scoring, SkippedTestsEarnNothingButCount) {
 }
 
 TEST(Scoring, OrdersByTheTeachersSource) {
-  const Score s =
-      score_tests({passed("powers"), passed("adds"), passed("unknown")}, calculator_pit());
+  pit::Pit pit = scanned_pit();
+  pit.known_tests = {"edu.uoc.CalcTest#adds", "edu.uoc.CalcTest#powers"};
+  const Score s = score_tests({passed("powers"), passed("adds"), passed("unknown")}, pit);
   EXPECT_EQ(s.tests[0].name, "CalcTest.adds");
   EXPECT_EQ(s.tests[1].name, "CalcTest.powers");
   EXPECT_EQ(s.tests[2].name, "CalcTest.unknown");

@@ -43,8 +43,10 @@ TEST_F(WorkspaceTest, OverlayReplacesTheStudentsTestsAndBuildFiles) {
                                 .file("src/test/java/p/Extra.java", "extra")
                                 .file("pom.xml", "student pom"));
   EXPECT_EQ(util::read_file(d.project / "src/main/java/p/A.java"), "student");
-  EXPECT_EQ(util::read_file(d.project / "src/test/java/p/T.java"), "teacher");
+  EXPECT_EQ(util::read_file(d.tests / "src/test/java/p/T.java"), "teacher");
+  EXPECT_FALSE(fs::exists(d.project / "src/test/java/p/T.java"));
   EXPECT_FALSE(fs::exists(d.project / "src/test/java/p/Extra.java"));
+  EXPECT_FALSE(fs::exists(d.tests / "src/test/java/p/Extra.java"));
   EXPECT_EQ(util::read_file(d.project / "pom.xml"), "teacher pom");
 }
 
@@ -65,8 +67,7 @@ TEST_F(WorkspaceTest, TestFrameworkConfigurationAndBuildLogicNeverSurvive) {
     if (e.is_regular_file()) left.push_back(util::relative_slash(e.path(), d.project));
   }
   std::sort(left.begin(), left.end());
-  EXPECT_EQ(left, (std::vector<std::string>{"pom.xml", "src/main/java/p/A.java",
-                                            "src/test/java/p/T.java"}));
+  EXPECT_EQ(left, (std::vector<std::string>{"pom.xml", "src/main/java/p/A.java"}));
 }
 
 TEST_F(WorkspaceTest, CustomProtectedGlobs) {
@@ -90,9 +91,78 @@ TEST_F(WorkspaceTest, JobFoldersAreFreshAndPrivate) {
   const JobDirs a = JobDirs::create(tmp / "work");
   const JobDirs b = JobDirs::create(tmp / "work");
   EXPECT_NE(a.root, b.root);
-  EXPECT_TRUE(fs::is_empty(a.reports));
+  EXPECT_TRUE(fs::is_empty(a.tests));
   EXPECT_EQ(fs::status(a.root).permissions() & fs::perms::others_all, fs::perms::none);
-  EXPECT_FALSE(a.reports.string().starts_with(a.project.string()));
+  for (const auto& dir : {a.tests, a.classes, a.test_classes}) {
+    EXPECT_FALSE(dir.string().starts_with(a.project.string())) << dir;
+  }
+}
+
+// The hidden tests never enter the project the build tools (and the student's code) see.
+TEST_F(WorkspaceTest, TheOverlaysTestsGoBesideTheProjectNotIntoIt) {
+  const fs::path overlay = pit.overlay_dir;
+  fs::create_directories(overlay / "src/test/java/p");
+  util::write_file(overlay / "src/test/java/p/ATest.java", "hidden");
+  fs::create_directories(overlay / "src/test/resources");
+  util::write_file(overlay / "src/test/resources/data.txt", "d");
+  fs::create_directories(overlay / "src/main/resources");
+  util::write_file(overlay / "src/main/resources/given.txt", "g");
+  const JobDirs d = prepare(ZipBuilder().file("src/main/java/p/A.java", "a"));
+  EXPECT_EQ(util::read_file(d.project / "pom.xml"), "teacher pom");
+  EXPECT_TRUE(fs::exists(d.project / "src/main/resources/given.txt"));
+  EXPECT_FALSE(fs::exists(d.project / "src/test"));
+  EXPECT_EQ(util::read_file(d.tests / "src/test/java/p/ATest.java"), "hidden");
+  EXPECT_TRUE(fs::exists(d.tests / "src/test/resources/data.txt"));
+}
+
+// The shape of the issue: a 9 KB ZIP holding one path 2,100 levels deep. Extracted, it used to
+// cost minutes of CPU in remove_protected; now the archive's caps reject it before anything is
+// written (the name cap first, and the depth cap when names may be longer).
+TEST_F(WorkspaceTest, APathThousandsOfLevelsDeepIsRejectedBeforeAnythingIsWritten) {
+  std::string deep;
+  for (int i = 0; i < 2100; ++i) deep += "a/";
+  ZipBuilder().file("README.md", "r").file(deep + "A.java", "a").write(tmp / "s.zip");
+  const JobDirs d = JobDirs::create(tmp / "work");
+  try {
+    prepare_project(tmp / "s.zip", pit, {}, d);
+    ADD_FAILURE() << "accepted";
+  } catch (const archive::InvalidArchive& e) {
+    EXPECT_TRUE(std::string(e.what()).starts_with("entry name longer than 1024 bytes 'a/a/a/"))
+        << e.what();
+  }
+  try {
+    prepare_project(tmp / "s.zip", pit, {.max_name_bytes = 8192}, d);
+    ADD_FAILURE() << "accepted";
+  } catch (const archive::InvalidArchive& e) {
+    EXPECT_TRUE(std::string(e.what()).starts_with("path deeper than 64 levels 'a/a/a/"))
+        << e.what();
+  }
+  EXPECT_TRUE(fs::is_empty(d.project));
+}
+
+// Protected and reserved paths are recognised however deep they are: each one's relative path
+// is built from its parent's during the walk (here 300 levels, with the caps raised).
+TEST_F(WorkspaceTest, ProtectedAndReservedPathsAreFoundAtAnyDepth) {
+  std::string deep;
+  for (int i = 0; i < 300; ++i) deep += "d" + std::to_string(i % 10) + "/";
+  pit.protected_globs = {"src/test/**", "**/*.txt", deep + "secret/**"};
+  ZipBuilder()
+      .file("README.md", "r")
+      .file(deep + "Keep.java", "k")
+      .file(deep + "notes.txt", "t")
+      .file(deep + "secret/Hidden.java", "h")
+      .file(deep + "META-INF/services/org.junit.platform.engine.TestEngine", "p.Evil")
+      .file(deep + "junit-platform.properties", "x")
+      .write(tmp / "s.zip");
+  const JobDirs d = JobDirs::create(tmp / "work");
+  prepare_project(tmp / "s.zip", pit, {.max_name_bytes = 4096, .max_depth = 1000}, d);
+  EXPECT_TRUE(fs::is_regular_file(d.project / "README.md"));
+  EXPECT_TRUE(fs::is_regular_file(d.project / deep / "Keep.java"));
+  for (const char* gone :
+       {"notes.txt", "secret", "META-INF/services/org.junit.platform.engine.TestEngine",
+        "junit-platform.properties"}) {
+    EXPECT_FALSE(fs::exists(d.project / deep / gone)) << gone;
+  }
 }
 
 TEST(ReservedPaths, Examples) {

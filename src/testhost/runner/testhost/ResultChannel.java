@@ -78,6 +78,11 @@ final class ResultChannel {
     }
   }
 
+  /** The submission cannot be graded as it is (e.g. a class in a test framework's package). */
+  synchronized void rejected(String reason) {
+    send("{\"event\":\"rejected\",\"reason\":" + quote(reason, 1000) + "}");
+  }
+
   synchronized void done(int tests) {
     send("{\"event\":\"done\",\"tests\":" + tests + "}");
   }

@@ -126,8 +126,15 @@ final class ResultListener implements TestExecutionListener {
     return start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
   }
 
+  /**
+   * The exception's message; when it has none but a cause (an ExceptionInInitializerError, say),
+   * the cause, which is what the student needs to see.
+   */
   private static String messageOf(Throwable t) {
-    return t == null || t.getMessage() == null ? "" : t.getMessage();
+    if (t == null) return "";
+    String message = t.getMessage();
+    if (message != null && !message.isEmpty()) return message;
+    return t.getCause() == null ? "" : "caused by " + t.getCause();
   }
 
   private static String stackTrace(Throwable t) {

@@ -7,11 +7,13 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import javax.tools.ToolProvider;
+import java.util.Set;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.EngineFilter;
@@ -21,16 +23,20 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * The runner's test host: compiles a job's sources and runs the PIT's test classes in one JVM,
- * streaming each result to the runner as it happens (see {@link ResultChannel}).
+ * The runner's test host: runs the PIT's tests against a submission, for every build tool, and
+ * streams each result to the runner as it happens (see {@link ResultChannel}).
  *
- * <p>One JVM instead of two (javac, then the console launcher) halves the start-up cost of a
- * javac grade, and with a class-data-sharing archive of this host, javac and JUnit most of what
- * is left goes too. The runner starts it inside the sandbox like any other build command.
+ * <p>The build tools (Maven, Gradle) only compile the student's code and say which libraries the
+ * tests need; for {@code javac} PITs this host compiles the student's sources itself. Then it
+ * compiles the teacher's tests, which never enter the student's project, loads both through one
+ * {@link GradingLoader} and runs the tests with the security manager of {@link StudentPolicy}
+ * installed, so student code can neither reach the result channel nor the tests.
  *
- * <p>Usage: {@code TestHost --key-file F --classes DIR --sources ARGFILE --compile-class-path CP
- * [--class-path DIR]... --select-class NAME...}. Exit codes: 0 the tests ran (whatever their
- * outcome), 1 the sources do not compile, 2 the host itself could not work (a message says why).
+ * <p>Usage: {@code TestHost --key-file F --main-classes DIR [--main-sources LIST]
+ * [--main-resources DIR]... [--library JAR]... --test-sources LIST --test-classes DIR
+ * [--test-resources DIR]... --test-root DIR --project DIR [--grant NAME]... --select-class
+ * NAME...}. Exit codes: 0 the tests ran (whatever their outcome), 1 the sources do not compile, 2
+ * the host itself could not work (a message says why), 3 the submission was rejected.
  */
 public final class TestHost {
   private TestHost() {}
@@ -44,9 +50,13 @@ public final class TestHost {
     }
   }
 
+  /** Packages a submission may not put classes in: the JDK's, the test frameworks' and ours. */
+  private static final List<String> RESERVED_PACKAGES = List.of(
+      "java.", "javax.", "jdk.", "sun.", "com.sun.", "org.junit.", "junit.", "org.opentest4j.",
+      "org.apiguardian.", "org.hamcrest.", "runner.testhost.");
+
   private static int run(Options options) {
-    // The key goes first, before anything the student wrote can run (annotation processing is
-    // off, so compiling runs none of it).
+    // The key goes first, before anything the student wrote can run.
     ResultChannel channel;
     try {
       channel = new ResultChannel(readAndDelete(options.keyFile));
@@ -54,27 +64,52 @@ public final class TestHost {
       throw new UsageError("cannot take the result key " + options.keyFile + ": " + e);
     }
 
-    List<String> javac = new ArrayList<>(List.of(
-        "-d", options.classes, "-encoding", "UTF-8", "-proc:none", "-nowarn", "-Xmaxerrs", "50",
-        "-cp", options.compileClassPath, "@" + options.sources));
-    var compiler = ToolProvider.getSystemJavaCompiler();
-    if (compiler == null) throw new UsageError("no Java compiler in this runtime (a JDK is needed)");
-    boolean compiled = compiler.run(null, System.out, System.err, javac.toArray(String[]::new)) == 0;
-    System.out.flush();
-    System.err.flush();
-    channel.compiled(compiled);
-    if (!compiled) return 1;
+    String libraries = String.join(File.pathSeparator, options.libraries);
+    Path mainClasses = Path.of(options.mainClasses);
+    Path testClasses = Path.of(options.testClasses);
+    try {
+      Compiler compiler = new Compiler();
+      boolean compiled = true;
+      if (options.mainSources != null) {
+        compiled = compiler.compile(Path.of(options.mainSources), mainClasses, libraries,
+            Path.of(options.project), true, System.out);
+      }
+      if (compiled) {
+        String testPath = join(options.mainClasses, libraries, options.junit);
+        compiled = compiler.compile(Path.of(options.testSources), testClasses, testPath,
+            Path.of(options.testRoot), false, System.out);
+      }
+      System.out.flush();
+      channel.compiled(compiled);
+      if (!compiled) return 1;
+    } catch (IOException e) {
+      throw new UsageError("cannot compile: " + e);
+    }
+
+    String rejection = rejection(mainClasses, testClasses, options.grants);
+    if (rejection != null) {
+      channel.rejected(rejection);
+      return 3;
+    }
+
+    ClassLoader host = TestHost.class.getClassLoader();
+    ClassLoader libraryLoader = new URLClassLoader("libraries", urls(options.libraries), host);
+    List<Path> mainResources = paths(options.mainResources);
+    ProtectionDomain student = StudentPolicy.studentDomain(
+        mainClasses, mainResources, Path.of(options.project), options.grants);
+    GradingLoader loader = new GradingLoader(libraryLoader, testClasses,
+        paths(options.testResources), mainClasses, mainResources, student);
 
     channel.log("[runner] running tests");
     ResultListener listener = new ResultListener(channel);
-    ClassLoader host = Thread.currentThread().getContextClassLoader();
-    // The submission's classes get a loader of their own, used only once the tests run: engines,
-    // extensions or junit-platform.properties it ships are never seen by the launcher.
-    URLClassLoader student = new URLClassLoader(urls(options.classPath), host);
+    // The launcher and its engines are found before any submission class is loaded, from the
+    // host's class path only: engines or extensions a submission ships are never seen.
+    Launcher launcher = LauncherFactory.create();
+    StudentPolicy.install();
     List<DiscoverySelector> selectors = new ArrayList<>();
-    for (String name : options.testClasses) {
+    for (String name : options.testClassNames) {
       try {
-        selectors.add(DiscoverySelectors.selectClass(Class.forName(name, false, student)));
+        selectors.add(DiscoverySelectors.selectClass(Class.forName(name, false, loader)));
       } catch (ClassNotFoundException | LinkageError e) {
         channel.log("[runner] test class " + name + " cannot be loaded: " + e);
       }
@@ -84,17 +119,59 @@ public final class TestHost {
         .filters(EngineFilter.excludeEngines("junit-platform-suite"))
         .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
         .build();
-    Launcher launcher = LauncherFactory.create();
-    Thread.currentThread().setContextClassLoader(student);
+    Thread.currentThread().setContextClassLoader(loader);
     launcher.execute(request, listener);
     Thread.currentThread().setContextClassLoader(host);
     channel.done(listener.reportedCount());
     System.out.flush();
     System.err.flush();
-    // halt, not exit: threads the tests left running and shutdown hooks they added do not get to
-    // delay the end of the job.
+    // halt, not exit: threads the tests left running do not get to delay the end of the job.
     Runtime.getRuntime().halt(0);
     return 0;
+  }
+
+  /** Why the submission's classes cannot be run as they are, or null when they can. */
+  private static String rejection(Path mainClasses, Path testClasses, Set<String> grants) {
+    Set<String> teacher = GradingLoader.classNamesIn(testClasses);
+    for (String name : new java.util.TreeSet<>(GradingLoader.classNamesIn(mainClasses))) {
+      String reason = reservedName(name, teacher);
+      if (reason != null) return "class " + name + " " + reason;
+      if (grants.contains("reflection")) continue;
+      Path file = mainClasses.resolve(name.replace('.', '/') + ".class");
+      try {
+        String used = BytecodePolicy.violation(file);
+        if (used != null) {
+          return "class " + name + " uses " + used + ": reflection and class loading are not"
+              + " allowed in this assignment (the PIT can allow them: student_permissions)";
+        }
+      } catch (IOException | RuntimeException e) {
+        return "class " + name + " cannot be read as a class file: " + e.getMessage();
+      }
+    }
+    return null;
+  }
+
+  /** Why a submission may not define class {@code name}, or null when it may. */
+  private static String reservedName(String name, Set<String> teacher) {
+    if (teacher.contains(name)) return "has the name of one of the assignment's tests";
+    for (String prefix : RESERVED_PACKAGES) {
+      if (name.startsWith(prefix)) return "is in the reserved package " + prefix + "*";
+    }
+    return null;
+  }
+
+  private static String join(String... parts) {
+    List<String> kept = new ArrayList<>();
+    for (String part : parts) {
+      if (part != null && !part.isEmpty()) kept.add(part);
+    }
+    return String.join(File.pathSeparator, kept);
+  }
+
+  private static List<Path> paths(List<String> names) {
+    List<Path> paths = new ArrayList<>();
+    for (String name : names) paths.add(Path.of(name));
+    return paths;
   }
 
   /** The key file holds at least 32 bytes in hex; it is gone before this returns. */
@@ -135,11 +212,18 @@ public final class TestHost {
 
   private static final class Options {
     String keyFile;
-    String classes;
-    String sources;
-    String compileClassPath = "";
-    final List<String> classPath = new ArrayList<>();
-    final List<String> testClasses = new ArrayList<>();
+    String mainClasses;
+    String mainSources;
+    final List<String> mainResources = new ArrayList<>();
+    final List<String> libraries = new ArrayList<>();
+    String testSources;
+    String testClasses;
+    final List<String> testResources = new ArrayList<>();
+    String testRoot;
+    String project;
+    String junit = "";
+    final Set<String> grants = new HashSet<>();
+    final List<String> testClassNames = new ArrayList<>();
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -149,18 +233,30 @@ public final class TestHost {
         String value = args[++i];
         switch (flag) {
           case "--key-file" -> o.keyFile = value;
-          case "--classes" -> o.classes = value;
-          case "--sources" -> o.sources = value;
-          case "--compile-class-path" -> o.compileClassPath = value;
-          case "--class-path" -> o.classPath.add(value);
-          case "--select-class" -> o.testClasses.add(value);
+          case "--main-classes" -> o.mainClasses = value;
+          case "--main-sources" -> o.mainSources = value;
+          case "--main-resources" -> o.mainResources.add(value);
+          case "--library" -> o.libraries.add(value);
+          case "--junit" -> o.junit = value;
+          case "--test-sources" -> o.testSources = value;
+          case "--test-classes" -> o.testClasses = value;
+          case "--test-resources" -> o.testResources.add(value);
+          case "--test-root" -> o.testRoot = value;
+          case "--project" -> o.project = value;
+          case "--grant" -> {
+            if (!StudentPolicy.GRANTS.contains(value)) throw new UsageError("unknown grant " + value);
+            o.grants.add(value);
+          }
+          case "--select-class" -> o.testClassNames.add(value);
           default -> throw new UsageError("unknown option " + flag);
         }
       }
-      if (o.keyFile == null || o.classes == null || o.sources == null) {
-        throw new UsageError("--key-file, --classes and --sources are required");
+      if (o.keyFile == null || o.mainClasses == null || o.testSources == null
+          || o.testClasses == null || o.testRoot == null || o.project == null) {
+        throw new UsageError(
+            "--key-file, --main-classes, --test-sources, --test-classes, --test-root and --project"
+                + " are required");
       }
-      o.classPath.add(0, o.classes);
       return o;
     }
   }

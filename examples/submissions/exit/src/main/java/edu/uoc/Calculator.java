@@ -1,5 +1,5 @@
-// Submission "exit": correct results, except that divide() calls System.exit(0),
-// so the test JVM dies in the middle of the run.
+// Submission "exit": correct results, except that divide() calls System.exit(0), which the
+// student policy refuses: the two divide tests fail with the refusal, the other four pass.
 package edu.uoc;
 
 public class Calculator {

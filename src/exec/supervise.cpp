@@ -86,9 +86,17 @@ RunResult supervise(pid_t pid, int out_fd, Clock::time_point deadline, OutputSin
     kill_tree(pid);
   }
   int status = 0;
-  waitpid(pid, &status, 0);
+  pid_t waited = -1;
+  do {
+    waited = waitpid(pid, &status, 0);
+  } while (waited < 0 && errno == EINTR);
+  if (waited != pid) {
+    // Reaped elsewhere (a kill-by-uid sweep reaps the uid's orphans): the status is lost, and a
+    // lost status must never read as a clean exit.
+    status = -1;
+  }
   if (wait_status != nullptr) *wait_status = status;
-  if (!result.timed_out) {
+  if (!result.timed_out && waited == pid) {
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   }

@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <thread>
 
 #include "exec/process_tree.hpp"
+#include "exec/supervise.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -92,6 +95,28 @@ TEST_F(LauncherTest, EndlessOutputIsReadUntilTheDeadline) {
   EXPECT_TRUE(r.timed_out);
   EXPECT_GT(kept.total(), 1000000);  // the pipe was drained, never blocked
   EXPECT_LE(kept.text().size(), 1100u);
+}
+
+// A child reaped by someone else before supervise() waits for it (basic's kill-by-uid sweep reaps
+// the uid's orphans) has lost its exit status: that must read as a failure, never as exit 0.
+TEST(Supervise, AStatusReapedElsewhereIsNeverACleanExit) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(out[0]);
+    _exit(0);
+  }
+  close(out[1]);
+  SuperviseHooks hooks;
+  hooks.kill_all = [pid] { waitpid(pid, nullptr, 0); };  // someone else reaps it first
+  TextCapture capture(1024);
+  const RunResult r = supervise(pid, out[0], Clock::now() + 10s, capture, hooks);
+  close(out[0]);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.exit_code, -1);
+  EXPECT_EQ(r.signal, 0);
 }
 
 }  // namespace

@@ -157,6 +157,9 @@ FARGATE_MAX_STOP_TIMEOUT = 120
 # Time after the grace period for the runner to return unfinished jobs (SQS + PostgreSQL) and exit.
 SHUTDOWN_MARGIN_MS = 15000
 # Time a job needs beyond RUNNER_TIMEOUT_MS: download, upload, the verdict's database retries.
+# Receives a message may use before the DLQ: retries back off 5 s, 10 s ... 15 min, so 20 is
+# about 3 hours of a fault a job meets on its own (docs/service.md, Dead-letter queue).
+MIN_RECEIVES = 20
 VISIBILITY_MARGIN_S = 60
 # Memory the runner itself and the JVMs' overhead need beyond the jobs' RUNNER_MEMORY_MB.
 RUNNER_OVERHEAD_MB = 1024
@@ -542,10 +545,11 @@ def check_queue(template, env, problems):
     problems.check(redrive.get("deadLetterTargetArn") == {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]},
                    "JobQueue: RedrivePolicy must send to DeadLetterQueue")
     count = redrive.get("maxReceiveCount", 0)
-    problems.check(isinstance(count, int) and count >= attempts + 1,
-                   f"JobQueue: maxReceiveCount {count} must be >= RUNNER_MAX_ATTEMPTS + 1 = "
-                   f"{attempts + 1}, or SQS moves a message to the DLQ before the runner can "
-                   f"record its ERROR")
+    need_receives = max(MIN_RECEIVES, attempts + 1)
+    problems.check(isinstance(count, int) and count >= need_receives,
+                   f"JobQueue: maxReceiveCount {count} must be >= max({MIN_RECEIVES}, "
+                   f"RUNNER_MAX_ATTEMPTS + 1) = {need_receives}: every retry of an infrastructure "
+                   f"fault is a receive, and the runner must record a give-up before the DLQ")
 
 
 def policy_statements(role):

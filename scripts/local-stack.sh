@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A local stack for `runner serve`, all on 127.0.0.1: a private PostgreSQL cluster (run as the
 # `postgres` OS user: PostgreSQL refuses root), fauxqs (S3 + SQS, from tools/npm), a bucket, a
-# job queue with a dead-letter queue (redrive after 5 receives), and the schema (runner migrate).
+# job queue with a dead-letter queue (redrive after 20 receives), and the schema (runner migrate).
 # Prints the environment to export, also saved in $RUNNER_STACK_DIR/env.
 #
 #   scripts/local-stack.sh          start (or report the running stack)
@@ -64,7 +64,7 @@ dlq_arn=$(aws sqs get-queue-attributes --queue-url "$dlq_url" --attribute-names 
   --query Attributes.QueueArn --output text)
 cat >"$dir/queue-attributes.json" <<JSON
 {"VisibilityTimeout": "60",
- "RedrivePolicy": "{\"deadLetterTargetArn\":\"$dlq_arn\",\"maxReceiveCount\":\"5\"}"}
+ "RedrivePolicy": "{\"deadLetterTargetArn\":\"$dlq_arn\",\"maxReceiveCount\":\"20\"}"}
 JSON
 queue_url=$(aws sqs create-queue --queue-name runner-jobs \
   --attributes "file://$dir/queue-attributes.json" --query QueueUrl --output text)

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   pit_check->add_option("pit", pit_dir, "the PIT folder")->required();
   pit_check->add_option("--solution", solution, "a ZIP that must get full marks");
 
-  app.add_subcommand("migrate", "apply db/schema.sql (idempotent)");
+  app.add_subcommand("migrate", "apply the schema migrations the database lacks (idempotent)");
   cli::EnqueueOptions enqueue;
   std::string enqueue_id;
   auto* enqueue_cmd =

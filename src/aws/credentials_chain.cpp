@@ -69,7 +69,10 @@ Credentials DefaultCredentialsChain::resolve() {
       remembered_ = std::move(provider);
       return c;
     } catch (const AwsError& e) {
-      imds_note = e.details().code + ": " + e.details().message;
+      const auto& d = e.details();
+      imds_note = d.resource.empty() ? fmt::format("{}: {}", d.code, d.message)
+                                     : fmt::format("{} from {}: {}", d.code, d.resource, d.message);
+      if (d.attempts > 1) imds_note += fmt::format(" after {} attempts", d.attempts);
     }
   }
   no_credentials(fmt::format(

@@ -1,6 +1,7 @@
 // Credential sources reached over HTTP: the ECS container endpoint and EC2 IMDSv2.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -38,21 +39,46 @@ HttpOptions metadata_http_options(const RemoteCredentialsOptions& o) {
   return h;
 }
 
-// One GET/PUT with a few quick attempts on transport errors and 5xx.
-HttpResponse fetch(HttpClient& http, HttpRequest request, const RemoteCredentialsOptions& o,
+bool network_failure(TransportError::Kind kind) {
+  return kind == TransportError::Kind::Connect || kind == TransportError::Kind::Connection ||
+         kind == TransportError::Kind::Timeout;
+}
+
+// One GET/PUT, retried with backoff (base, 2 base, 4 base, ...) on connection failures,
+// timeouts and 5xx. When every attempt fails: AwsError CredentialsEndpointUnavailable naming
+// the URL, the last failure and the number of attempts.
+HttpResponse fetch(HttpClient& http, const HttpRequest& request, const RemoteCredentialsOptions& o,
                    const std::string& operation) {
-  std::string last_error;
-  for (int attempt = 1; attempt <= std::max(1, o.attempts); ++attempt) {
+  const int attempts = std::max(1, o.attempts);
+  AwsError::Details d;
+  d.service = "credentials";
+  d.operation = operation;
+  d.resource = request.url;
+  d.code = "CredentialsEndpointUnavailable";
+  d.retryable = true;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    d.attempts = attempt;
     try {
       HttpResponse r = http.perform(request);
       if (r.status < 500) return r;
-      last_error = fmt::format("HTTP {}", r.status);
+      d.http_status = r.status;
+      d.network = false;
+      d.message = "the endpoint answered with a server error";
     } catch (const TransportError& e) {
-      last_error = e.what();
+      d.http_status = 0;
+      d.message = e.what();
+      d.network = network_failure(e.kind());
+      if (!d.network) {
+        // TLS failures and the like will not fix themselves.
+        d.retryable = false;
+        break;
+      }
     }
-    if (attempt < o.attempts) std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+    if (attempt < attempts) {
+      std::this_thread::sleep_for(o.retry_base_delay * (1 << std::min(attempt - 1, 16)));
+    }
   }
-  fail(operation, request.url, "CredentialsEndpointUnavailable", last_error);
+  throw AwsError(std::move(d));
 }
 
 // Plain http is allowed only to hosts that cannot be intercepted off the machine, as the SDKs do.

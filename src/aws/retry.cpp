@@ -14,8 +14,17 @@ constexpr int kTimeoutRetryCost = 10;
 constexpr int kNoRetryIncrement = 1;
 
 template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& list, const std::string& code) {
+bool contains(const std::array<std::string_view, N>& list, std::string_view code) {
   return std::find(list.begin(), list.end(), code) != list.end();
+}
+
+// The code, or, for a namespaced legacy code ("AWS.SimpleQueueService.RequestThrottled",
+// "KMS.ThrottlingException"), its last part too.
+template <std::size_t N>
+bool matches(const std::array<std::string_view, N>& list, const std::string& code) {
+  if (contains(list, code)) return true;
+  auto dot = code.rfind('.');
+  return dot != std::string::npos && contains(list, std::string_view(code).substr(dot + 1));
 }
 }  // namespace
 
@@ -38,14 +47,14 @@ bool is_throttling_code(const std::string& code) {
       "KmsThrottled",  // SQS with KMS encryption
       "AWS.SimpleQueueService.RequestThrottled",
   };
-  return contains(kCodes, code);
+  return matches(kCodes, code);
 }
 
 bool is_transient_code(const std::string& code) {
   static constexpr std::array<std::string_view, 5> kCodes = {
       "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure",
       "ServiceUnavailable"};
-  return contains(kCodes, code);
+  return matches(kCodes, code);
 }
 
 FailureKind classify_response(long status, const std::string& code) {

@@ -20,6 +20,9 @@ enum class FailureKind {
   Timeout,     // timeouts (costs more retry tokens, as in the SDKs)
 };
 
+// Bare codes as parse_json_error/parse_s3_error return them ("ThrottlingException",
+// "RequestThrottled", "Throttling", "SlowDown", ...); a namespaced legacy code also matches by its
+// last dotted part ("AWS.SimpleQueueService.RequestThrottled", "KMS.ThrottlingException").
 bool is_throttling_code(const std::string& code);
 bool is_transient_code(const std::string& code);
 

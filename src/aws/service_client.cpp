@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "aws/clock_skew.hpp"
 #include "aws/crypto.hpp"
 #include "aws/error.hpp"
 
@@ -73,8 +74,11 @@ HttpResponse ServiceClient::send(const ServiceRequest& request, const ErrorParse
   std::string url = request.endpoint.origin() + request.path;
   if (!request.query.empty()) url += "?" + encode_query(request.query);
   FailureKind last_failure = FailureKind::None;
+  bool skew_corrected = false;  // the one immediate re-signed attempt was made
 
   for (int attempt = 1;; ++attempt) {
+    // The attempt number the retry policy counts: a skew correction's extra attempt is free.
+    const int counted = skew_corrected ? attempt - 1 : attempt;
     Credentials creds = credentials_->get();
     SigningRequest signing;
     signing.method = request.method;
@@ -84,7 +88,8 @@ HttpResponse ServiceClient::send(const ServiceRequest& request, const ErrorParse
     signing.headers.emplace_back("host", request.endpoint.authority());
     if (service_ == "s3") signing.headers.emplace_back("x-amz-content-sha256", payload_hash);
     signing.payload_hash = payload_hash;
-    add_signature(signing, creds, SigningScope{signing_region_, service_, now_()});
+    const Clock::time_point signed_at = now_() + std::chrono::milliseconds(clock_offset_ms_.load());
+    add_signature(signing, creds, SigningScope{signing_region_, service_, signed_at});
 
     HttpRequest http_request;
     http_request.method = request.method;
@@ -108,10 +113,10 @@ HttpResponse ServiceClient::send(const ServiceRequest& request, const ErrorParse
     try {
       HttpResponse response = http_->perform(http_request);
       log(fmt::format("{} -> {} in {} ms (attempt {}/{}) [{}]", what, response.status,
-                      elapsed_ms(start), attempt, max_attempts,
+                      elapsed_ms(start), counted, max_attempts,
                       describe_headers(http_request.headers)));
       if (response.status >= 200 && response.status < 300) {
-        retry_->on_success(attempt > 1, last_failure);
+        retry_->on_success(counted > 1, last_failure);
         return response;
       }
       ServiceErrorInfo info = parse_error(response);
@@ -124,18 +129,33 @@ HttpResponse ServiceClient::send(const ServiceRequest& request, const ErrorParse
       details.request_id = info.request_id;
       details.http_status = response.status;
       kind = classify_response(response.status, info.code);
+      if (!skew_corrected) {
+        if (auto server = clock_skew_server_time(response, info.code, info.message, signed_at)) {
+          const auto local = now_();
+          const auto offset =
+              std::chrono::duration_cast<std::chrono::milliseconds>(*server - local);
+          clock_offset_ms_.store(offset.count());
+          skew_corrected = true;
+          log(
+              fmt::format("{}: {} with server time {} and local time {}: clock offset now {} ms; "
+                          "signing again",
+                          what, info.code, amz_date(*server), amz_date(local), offset.count()));
+          continue;
+        }
+      }
     } catch (const TransportError& e) {
       log(fmt::format("{} -> {} after {} ms (attempt {}/{})", what, e.what(), elapsed_ms(start),
-                      attempt, max_attempts));
+                      counted, max_attempts));
       details.code = transport_code(e.kind());
       details.message = e.what();
       kind = transport_failure_kind(e.kind());
+      details.network = kind != FailureKind::None;
     }
     details.retryable = kind != FailureKind::None;
-    if (!retry_->should_retry(attempt, kind)) throw AwsError(std::move(details));
+    if (!retry_->should_retry(counted, kind)) throw AwsError(std::move(details));
     last_failure = kind;
-    auto delay = retry_->backoff(attempt);
-    log(fmt::format("{}: {} is retryable; attempt {} in {} ms", what, details.code, attempt + 1,
+    auto delay = retry_->backoff(counted);
+    log(fmt::format("{}: {} is retryable; attempt {} in {} ms", what, details.code, counted + 1,
                     delay.count()));
     retry_->sleep(delay);
   }

@@ -2,6 +2,12 @@
 // What S3 and SQS share: resolve credentials, sign each attempt with SigV4, send it, classify
 // the failure, and retry in the SDKs' standard mode. Service-specific parts (the wire format of
 // errors, the shape of requests) stay in s3.cpp and sqs.cpp.
+//
+// Clock skew: when a response is a clock-skew error (see clock_skew.hpp), the client stores
+// offset = server time - local time, signs the request again with the corrected time and sends
+// it at once (no backoff, no retry tokens; once per send()). Every later request is signed at
+// local time + offset.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -56,8 +62,12 @@ class ServiceClient {
   const ClientConfig& config() const { return config_; }
   RetryStrategy& retry() { return *retry_; }
   const std::string& signing_region() const { return signing_region_; }
-  // Test seam: the clock used for x-amz-date.
+  // Test seam: the local clock (x-amz-date is this plus clock_offset()).
   void set_clock(std::function<Clock::time_point()> now) { now_ = std::move(now); }
+  // The learned clock correction (server time - local time); zero until a skew error is seen.
+  std::chrono::milliseconds clock_offset() const {
+    return std::chrono::milliseconds(clock_offset_ms_.load());
+  }
 
  private:
   void log(const std::string& line) const;
@@ -69,6 +79,7 @@ class ServiceClient {
   std::shared_ptr<HttpClient> http_;
   std::shared_ptr<RetryStrategy> retry_;
   std::function<Clock::time_point()> now_ = [] { return Clock::now(); };
+  std::atomic<long long> clock_offset_ms_{0};
 };
 
 // The default credentials for a config's environment: the SDK chain with caching.

@@ -38,27 +38,39 @@ int SqsMessage::receive_count() const {
   }
 }
 
+std::string json_error_code(std::string_view raw) {
+  // "ThrottlingException:http://internal.amazon.com/coral/..." -> "ThrottlingException"
+  raw = raw.substr(0, raw.find(':'));
+  // "com.amazonaws.sqs#QueueDoesNotExist" -> "QueueDoesNotExist"
+  if (auto hash = raw.rfind('#'); hash != std::string_view::npos) raw.remove_prefix(hash + 1);
+  while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+  return std::string(raw);
+}
+
 ServiceErrorInfo parse_json_error(const HttpResponse& response) {
   ServiceErrorInfo info;
+  std::string raw_code;
   nlohmann::json doc = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_object()) {
-    info.code = string_field(doc, "__type");
+    raw_code = string_field(doc, "__type");
+    if (raw_code.empty()) raw_code = string_field(doc, "code");
+    if (raw_code.empty()) raw_code = string_field(doc, "Code");
     info.message = string_field(doc, "message");
     if (info.message.empty()) info.message = string_field(doc, "Message");
   } else if (!response.body.empty()) {
     info.message = response.body.substr(0, 200);
   }
-  if (info.code.empty()) {
-    // Some front ends put the type in a header instead: "Code:http://internal.amazon.com/...".
-    std::string header = response.header("x-amzn-errortype").value_or("");
-    info.code = header.substr(0, header.find(':'));
-  }
-  if (auto hash = info.code.rfind('#'); hash != std::string::npos) info.code.erase(0, hash + 1);
-  if (info.code.empty()) info.code = fmt::format("Http{}", response.status);
+  // Some front ends put the type in a header instead: "Code:http://internal.amazon.com/...".
+  if (raw_code.empty()) raw_code = response.header("x-amzn-errortype").value_or("");
+  info.code = json_error_code(raw_code);
+  // SQS is "query compatible": x-amzn-query-error carries the code the query protocol used
+  // ("AWS.SimpleQueueService.NonExistentQueue;Sender"), and the SDKs report that one.
   if (auto query = response.header("x-amzn-query-error")) {
-    std::string legacy = query->substr(0, query->find(';'));
-    if (!legacy.empty() && legacy != info.code) info.message += fmt::format(" ({})", legacy);
+    std::string legacy = json_error_code(query->substr(0, query->find(';')));
+    if (!legacy.empty()) info.code = legacy;
   }
+  if (info.code.empty()) info.code = fmt::format("Http{}", response.status);
   return info;
 }
 

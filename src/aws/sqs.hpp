@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aws/service_client.hpp"
@@ -61,8 +62,18 @@ class SqsClient {
   std::shared_ptr<ServiceClient> service_;
 };
 
-// Parses an AWS JSON 1.0 error: code from "__type" (the part after '#'), message from
-// "message"/"Message"; the legacy query-protocol code (x-amzn-query-error) is noted if present.
+// An error type as AWS JSON services send it, reduced to the bare code as the SDKs do: anything
+// from the first ':' on and anything up to the last '#' are dropped, so
+// "com.amazonaws.sqs#QueueDoesNotExist" and
+// "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/" become
+// "QueueDoesNotExist" and "ThrottlingException".
+std::string json_error_code(std::string_view raw);
+
+// Parses an AWS JSON 1.0 error: the code from "__type" (else "code"/"Code", else the
+// x-amzn-errortype header) through json_error_code, the message from "message"/"Message".
+// When the x-amzn-query-error header is present ("AWS.SimpleQueueService.NonExistentQueue;Sender")
+// its code part wins, as in the SDKs for query-compatible services like SQS. A response without
+// any code gets "Http<status>".
 ServiceErrorInfo parse_json_error(const HttpResponse& response);
 
 }  // namespace runner::aws

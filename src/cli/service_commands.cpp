@@ -15,7 +15,6 @@
 #include "cli/setup.hpp"
 #include "config/environment.hpp"
 #include "db/submissions.hpp"
-#include "schema_sql.hpp"
 #include "service/cloud.hpp"
 #include "service/http_server.hpp"
 #include "service/log.hpp"
@@ -117,10 +116,12 @@ int migrate_command() {
   auto settings = load_configuration(config::Purpose::Service);
   if (!settings) return 1;
   try {
+    std::cout << "migrating " << config::mask_database_url(settings->database_url) << "\n";
     db::Submissions db(settings->database_url);
-    db.apply_schema(kSchemaSql);
-    std::cout << "✓ schema applied to " << config::mask_database_url(settings->database_url)
-              << "\n";
+    const auto result = db.migrate([](const std::string& name) {
+      std::cout << "✓ applied " << name << "\n" << std::flush;
+    });
+    std::cout << "✓ schema up to date (version " << result.version << ")\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "✗ " << e.what() << "\n";

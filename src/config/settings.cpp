@@ -1,7 +1,11 @@
 #include "config/settings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
+#include <stdexcept>
 
+#include "db/conninfo.hpp"
 #include "util/text.hpp"
 
 namespace runner::config {
@@ -127,11 +131,17 @@ void read_uid_base(Reader& r, Settings& s) {
   s.uid_base = *base;
 }
 
+// DATABASE_URL as given (a URL or a keyword/value string: libpq parses it), or the DB_* parts
+// as a keyword/value string with every value quoted, so any password works. Either way
+// db::Submissions adds the connection defaults (db::connection_string).
 void read_database(Reader& r, Settings& s, Purpose purpose, Problems& problems) {
   s.database_url = r.text("DATABASE_URL");
   if (!s.database_url.empty()) {
-    if (!std::regex_search(s.database_url, std::regex("^postgres(ql)?://"))) {
-      r.invalid("DATABASE_URL", "must start with postgres:// or postgresql://");
+    try {
+      db::connection_string(s.database_url);
+    } catch (const std::invalid_argument& e) {
+      r.invalid("DATABASE_URL",
+                std::string("not a PostgreSQL URL or keyword/value string: ") + e.what());
     }
     return;
   }
@@ -150,8 +160,8 @@ void read_database(Reader& r, Settings& s, Purpose purpose, Problems& problems) 
     r.invalid("DB_PORT", "'" + parts.port + "' is not a port number");
   }
   s.database_parts = parts;
-  s.database_url = "postgresql://" + parts.username + ":" + parts.password + "@" + parts.host +
-                   ":" + parts.port + "/" + parts.name;
+  s.database_url =
+      db::conninfo_from_parts(parts.host, parts.port, parts.username, parts.password, parts.name);
 }
 
 }  // namespace
@@ -226,15 +236,54 @@ std::string format_problems(const Problems& problems) {
 }
 
 std::string mask_database_url(const std::string& url) {
-  // URL form: scheme://user:password@host...
-  static const std::regex url_password(R"(^([a-z]+://[^:/@]*:)[^@]*@)");
-  if (std::regex_search(url, url_password)) {
-    return std::regex_replace(url, url_password, "$1****@",
-                              std::regex_constants::format_first_only);
+  // URL form: scheme://user:password@host... (up to the last '@': a password may hold a raw
+  // one), and a password=... query parameter.
+  static const std::regex url_form(R"(^[a-z][a-z0-9+.-]*://)", std::regex::icase);
+  if (std::regex_search(url, url_form)) {
+    static const std::regex userinfo(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*:).*@)");
+    static const std::regex query(R"(([?&]password=)[^&]*)");
+    std::string out =
+        std::regex_replace(url, userinfo, "$1****@", std::regex_constants::format_first_only);
+    return std::regex_replace(out, query, "$1****");
   }
-  // Keyword form: host=... password=secret ...
-  static const std::regex keyword_password(R"(password\s*=\s*('[^']*'|\S+))");
-  return std::regex_replace(url, keyword_password, "password=****");
+  // Keyword form: password=secret, password = 'it\'s secret' (libpq's quoting).
+  std::string out;
+  std::size_t i = 0;
+  const auto space = [&](std::size_t at) {
+    return at < url.size() && std::isspace(static_cast<unsigned char>(url[at]));
+  };
+  while (i < url.size()) {
+    const std::size_t start = i;
+    while (space(i)) ++i;
+    std::size_t key_end = i;
+    while (key_end < url.size() && url[key_end] != '=' && !space(key_end)) ++key_end;
+    const std::string key = url.substr(i, key_end - i);
+    std::size_t j = key_end;
+    while (space(j)) ++j;
+    if (j >= url.size() || url[j] != '=') {  // not keyword=value: keep the rest as it is
+      out += url.substr(start);
+      break;
+    }
+    ++j;
+    while (space(j)) ++j;
+    std::size_t value_end = j;
+    if (value_end < url.size() && url[value_end] == '\'') {
+      ++value_end;
+      while (value_end < url.size() && url[value_end] != '\'') {
+        value_end += url[value_end] == '\\' ? 2 : 1;
+      }
+      value_end = std::min(value_end + 1, url.size());
+    } else {
+      while (value_end < url.size() && !space(value_end)) {
+        value_end += url[value_end] == '\\' ? 2 : 1;
+      }
+      value_end = std::min(value_end, url.size());
+    }
+    out += url.substr(start, j - start);
+    out += key == "password" ? "****" : url.substr(j, value_end - j);
+    i = value_end;
+  }
+  return out;
 }
 
 }  // namespace runner::config

@@ -35,7 +35,10 @@ struct Settings {
   std::string aws_region;
   std::string s3_bucket;
   std::string sqs_queue_url;
-  std::string database_url;  // DATABASE_URL, or built from DB_* when only those are set
+  // DATABASE_URL as given (a URL or keyword/value string), or a keyword/value string built from
+  // DB_* (values quoted) when only those are set; db::Submissions adds the connection defaults.
+  // Contains the password: print it with mask_database_url only.
+  std::string database_url;
   std::optional<DatabaseParts> database_parts;
 
   // Grading.
@@ -89,7 +92,8 @@ LoadResult load_settings(const Environment& env, Purpose purpose);
 // The fail-fast message of SPEC §2, ending with a newline.
 std::string format_problems(const Problems& problems);
 
-// "postgres://user:****@host:5432/db"; keyword form "password=****".
+// "postgres://user:****@host:5432/db" (and ?password=****); keyword form "password=****",
+// quoted values included.
 std::string mask_database_url(const std::string& url);
 
 }  // namespace runner::config

@@ -1,47 +1,230 @@
 #include "db/submissions.hpp"
 
+#include <openssl/rand.h>
+
 #include <pqxx/pqxx>
+#include <set>
+
+#include "db/conninfo.hpp"
+#include "db/migrations.hpp"
 
 namespace runner::db {
 
 namespace {
-// The statuses the worker never overwrites. SQL spelling, used inside statements.
+
+// The statuses the worker never overwrites, as SQL (statements append it to `NOT IN`).
 constexpr const char* kFinalList =
     "('COMPLETED','BUILD_FAILED','TIMEOUT','MEMORY_LIMIT','INVALID_SUBMISSION','ERROR')";
+
+// The API may insert rows with NULL in any column but id: a NULL status reads as QUEUED.
+constexpr const char* kStatus = "COALESCE(status, 'QUEUED')";
+
+// Inserts the row a message names when the API has not (or it was deleted).
+constexpr const char* kInsertMissing =
+    "INSERT INTO submissions (id, pit_id, status) VALUES ($1, NULLIF($2, ''), 'QUEUED') "
+    "ON CONFLICT (id) DO NOTHING";
+
+// The pg_advisory_xact_lock key of `runner migrate`: an arbitrary constant, the same in every
+// runner version.
+constexpr const char* kMigrateLock = "SELECT pg_advisory_xact_lock(7255007341290411009)";
+
+// Every column the code reads or writes, in table order.
+// clang-format off
+constexpr const char* kColumns[] = {
+    "id", "pit_id", "status", "score", "max_score", "tests_passed", "tests_total", "log_key",
+    "feedback_key", "error", "attempts", "started_at", "finished_at", "updated_at",
+    "lease_token", "lease_expires_at", "failed_attempts", "infra_retries"};
+// clang-format on
+
+std::string new_token() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw DbError("lease token: RAND_bytes failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : bytes) {
+    token += kHex[b >> 4];
+    token += kHex[b & 0xf];
+  }
+  return token;
+}
+
+// SQLSTATEs of a connection the server ended: class 08 (connection exception) and 57P01-03
+// (admin shutdown, crash shutdown, cannot connect now).
+bool connection_ended(const pqxx::sql_error& e) {
+  const std::string& state = e.sqlstate();
+  return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+// Serialises `runner migrate` across processes until the transaction ends. The lock may wait
+// for another runner's migration; the DDL after it keeps the session's short lock_timeout.
+void lock_for_migration(pqxx::work& w) {
+  w.exec("SET LOCAL lock_timeout = '60s'");
+  w.exec(kMigrateLock);
+  w.exec("SET LOCAL lock_timeout TO DEFAULT");
+  w.exec("SET LOCAL statement_timeout = '10min'");
+}
+
 }  // namespace
 
 bool is_final_status(const std::string& s) {
-  return s != "QUEUED" && s != "RUNNING" && !s.empty();
+  return s == "COMPLETED" || s == "BUILD_FAILED" || s == "TIMEOUT" || s == "MEMORY_LIMIT" ||
+         s == "INVALID_SUBMISSION" || s == "ERROR";
 }
 
 struct Submissions::Connection {
-  explicit Connection(const std::string& url) : c(url) {}
+  explicit Connection(const std::string& conninfo) : c(conninfo) {}
   pqxx::connection c;
 };
 
-Submissions::Submissions(std::string url) : url_(std::move(url)) {}
-Submissions::~Submissions() = default;
-
-// Runs `fn(connection)`; any libpq failure becomes DbError. A broken connection is dropped so
-// the next call opens a new one: that is the whole reconnect logic, and it is enough because
-// the job that failed is retried as a whole.
-template <typename Fn>
-auto Submissions::with_connection(const char* what, Fn&& fn) {
+Submissions::Submissions(const std::string& url) {
   try {
-    if (!conn_ || !conn_->c.is_open()) conn_ = std::make_unique<Connection>(url_);
-    return fn(conn_->c);
-  } catch (const pqxx::broken_connection& e) {
-    conn_.reset();
-    throw DbError(std::string("postgres ") + what + ": connection lost: " + e.what());
-  } catch (const pqxx::failure& e) {
-    // in_doubt_error, sql_error, ...: the connection may be unusable; start afresh.
-    conn_.reset();
-    throw DbError(std::string("postgres ") + what + ": " + e.what());
+    conninfo_ = connection_string(url);
+  } catch (const std::invalid_argument& e) {
+    throw DbError(std::string("postgres: invalid connection string: ") + e.what());
   }
 }
 
+Submissions::~Submissions() = default;
+
+// Runs `fn(connection)`. A connection that is (or turns out to be) broken is reopened and `fn`
+// run once more: its transaction never committed, so running it again is safe. A lost COMMIT
+// (in_doubt_error) is not retried: it may have committed. Everything else throws at once.
+template <typename Fn>
+auto Submissions::with_connection(const char* what, Fn&& fn) {
+  const std::string prefix = std::string("postgres ") + what + ": ";
+  for (int attempt = 1;; ++attempt) {
+    const bool last = attempt == 2;
+    try {
+      if (conn_ && !conn_->c.is_open()) conn_.reset();
+      if (!conn_) conn_ = std::make_unique<Connection>(conninfo_);
+      return fn(conn_->c);
+    } catch (const pqxx::in_doubt_error& e) {
+      conn_.reset();
+      throw DbError(prefix + "connection lost during COMMIT (outcome unknown): " + e.what());
+    } catch (const pqxx::broken_connection& e) {
+      conn_.reset();
+      if (!last) continue;
+      throw DbError(prefix + "connection lost: " + e.what());
+    } catch (const pqxx::sql_error& e) {
+      if (connection_ended(e) || !conn_ || !conn_->c.is_open()) {
+        conn_.reset();
+        if (!last) continue;
+        throw DbError(prefix + "connection lost: " + e.what());
+      }
+      throw DbError(prefix + e.what());
+    } catch (const pqxx::failure& e) {
+      if (!conn_ || !conn_->c.is_open()) {
+        conn_.reset();
+        if (!last) continue;
+        throw DbError(prefix + "connection lost: " + e.what());
+      }
+      throw DbError(prefix + e.what());
+    }
+  }
+}
+
+void Submissions::ping() {
+  with_connection("ping", [](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    n.exec("SELECT 1");
+    return 0;
+  });
+}
+
+MigrateResult Submissions::migrate(const std::function<void(const std::string&)>& on_applied) {
+  return with_connection("migrate", [&](pqxx::connection& c) {
+    MigrateResult result;
+    {
+      pqxx::work w(c);
+      lock_for_migration(w);
+      w.exec(kSchemaMigrationsDdl);
+      const auto shape = w.exec1(
+          "SELECT count(*) FILTER (WHERE attname = 'version' AND atttypid = 'int4'::regtype), "
+          "count(*) FILTER (WHERE attname = 'name') FROM pg_attribute "
+          "WHERE attrelid = 'schema_migrations'::regclass AND attnum > 0 AND NOT attisdropped");
+      if (shape[0].as<int>() != 1 || shape[1].as<int>() != 1) {
+        throw DbError(
+            "postgres migrate: table schema_migrations exists without the runner's columns "
+            "(version int, name text): it belongs to another tool");
+      }
+      w.commit();
+    }
+    for (const auto& m : migrations()) {
+      pqxx::work w(c);
+      lock_for_migration(w);
+      if (!w.exec_params("SELECT 1 FROM schema_migrations WHERE version = $1", m.version).empty()) {
+        w.commit();
+        continue;
+      }
+      w.exec(m.sql);
+      w.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,
+                    std::string(m.name));
+      w.commit();
+      result.applied.emplace_back(m.name);
+      if (on_applied) on_applied(m.name);
+    }
+    pqxx::nontransaction n(c);
+    result.version =
+        n.exec1("SELECT COALESCE(max(version), 0) FROM schema_migrations")[0].as<int>();
+    return result;
+  });
+}
+
+std::vector<std::string> Submissions::schema_problems() {
+  return with_connection("schema check", [](pqxx::connection& c) {
+    std::vector<std::string> problems;
+    pqxx::nontransaction n(c);
+    const auto tables = n.exec1(
+        "SELECT to_regclass('submissions') IS NOT NULL, "
+        "to_regclass('schema_migrations') IS NOT NULL");
+    if (!tables[0].as<bool>()) {
+      problems.emplace_back("table submissions is missing (run `runner migrate`)");
+    } else {
+      std::set<std::string> present;
+      for (const auto& row :
+           n.exec("SELECT attname FROM pg_attribute WHERE attrelid = 'submissions'::regclass "
+                  "AND attnum > 0 AND NOT attisdropped")) {
+        present.insert(row[0].as<std::string>());
+      }
+      for (const char* column : kColumns) {
+        if (present.count(column) == 0) {
+          problems.push_back(std::string("column submissions.") + column +
+                             " is missing (run `runner migrate`)");
+        }
+      }
+      const bool unique_id =
+          n.exec1(
+               "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a "
+               "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+               "WHERE i.indrelid = 'submissions'::regclass AND i.indisunique "
+               "AND i.indnkeyatts = 1 AND i.indpred IS NULL AND a.attname = 'id')")[0]
+              .as<bool>();
+      if (present.count("id") != 0 && !unique_id) {
+        problems.emplace_back(
+            "column submissions.id has no primary key or unique index (the runner inserts with "
+            "ON CONFLICT (id))");
+      }
+    }
+    const int latest = latest_schema_version();
+    if (!tables[1].as<bool>()) {
+      problems.emplace_back(
+          "table schema_migrations is missing: the schema was never migrated (run `runner "
+          "migrate`)");
+    } else {
+      const int version =
+          n.exec1("SELECT COALESCE(max(version), 0) FROM schema_migrations")[0].as<int>();
+      if (version < latest) {
+        problems.push_back("schema version " + std::to_string(version) +
+                           " is older than this runner's " + std::to_string(latest) +
+                           " (run `runner migrate`)");
+      }
+    }
+    return problems;
+  });
+}
+
 void Submissions::apply_schema(const std::string& sql) {
-  with_connection("migrate", [&](pqxx::connection& c) {
+  with_connection("apply schema", [&](pqxx::connection& c) {
     pqxx::work w(c);
     w.exec(sql);
     w.commit();
@@ -49,93 +232,148 @@ void Submissions::apply_schema(const std::string& sql) {
   });
 }
 
-void Submissions::insert_queued(const std::string& id, const std::string& pit_id) {
-  with_connection("insert", [&](pqxx::connection& c) {
+TakeResult Submissions::take_lease(const std::string& id, const std::string& pit_id,
+                                   int lease_seconds) {
+  if (lease_seconds <= 0) throw std::invalid_argument("take_lease: lease_seconds must be > 0");
+  return with_connection("take lease", [&](pqxx::connection& c) {
     pqxx::work w(c);
-    w.exec_params(
-        "INSERT INTO submissions (id, pit_id, status) VALUES ($1, $2, 'QUEUED') "
-        "ON CONFLICT (id) DO UPDATE SET pit_id = EXCLUDED.pit_id, status = 'QUEUED', "
-        "score = NULL, max_score = NULL, tests_passed = NULL, tests_total = NULL, "
-        "log_key = NULL, feedback_key = NULL, error = NULL, attempts = 0, started_at = NULL, "
-        "finished_at = NULL, updated_at = now()",
-        id, pit_id);
-    w.commit();
-    return 0;
-  });
-}
-
-StartResult Submissions::mark_running(const std::string& id, const std::string& pit_id) {
-  return with_connection("mark running", [&](pqxx::connection& c) {
-    pqxx::work w(c);
-    // The row lock (FOR UPDATE through ON CONFLICT) makes two deliveries of one message agree:
-    // only one of them sees a non-final row at a time.
-    w.exec_params(
-        "INSERT INTO submissions (id, pit_id, status) VALUES ($1, $2, 'QUEUED') "
-        "ON CONFLICT (id) DO NOTHING",
-        id, pit_id);
-    auto row =
-        w.exec_params1("SELECT status, attempts FROM submissions WHERE id = $1 FOR UPDATE", id);
-    StartResult r;
+    w.exec_params(kInsertMissing, id, pit_id);
+    // The row lock makes concurrent deliveries of one submission take turns: the second one
+    // sees the first one's live lease.
+    const auto row = w.exec_params1(
+        std::string("SELECT ") + kStatus +
+            ", COALESCE(attempts, 0), COALESCE(failed_attempts, 0), "
+            "COALESCE(lease_expires_at > now(), false), "
+            "GREATEST(0, COALESCE(CEIL(EXTRACT(EPOCH FROM lease_expires_at - now())), 0))::int, "
+            "COALESCE(error, '') FROM submissions WHERE id = $1 FOR UPDATE",
+        id);
+    TakeResult r;
     r.status = row[0].as<std::string>();
-    r.attempts = row[1].as<int>();
+    r.attempt = row[1].as<int>();
+    r.failed_attempts = row[2].as<int>();
+    const bool live = row[3].as<bool>();
+    r.last_error = row[5].as<std::string>();
     if (is_final_status(r.status)) {
-      r.already_final = true;
+      r.outcome = TakeOutcome::AlreadyFinal;
       w.commit();
       return r;
     }
-    auto updated = w.exec_params1(
-        "UPDATE submissions SET status = 'RUNNING', attempts = attempts + 1, started_at = now(), "
-        "updated_at = now(), pit_id = COALESCE(pit_id, $2) WHERE id = $1 RETURNING attempts",
-        id, pit_id);
-    r.status = "RUNNING";
-    r.attempts = updated[0].as<int>();
+    if (r.status == "RUNNING" && live) {
+      r.outcome = TakeOutcome::HeldByAnother;
+      r.lease_seconds_left = row[4].as<int>();
+      w.commit();
+      return r;
+    }
+    r.after_crash = r.status == "RUNNING";
+    r.token = new_token();
+    const auto updated = w.exec_params1(
+        std::string("UPDATE submissions SET status = 'RUNNING', "
+                    "attempts = COALESCE(attempts, 0) + 1, "
+                    "failed_attempts = COALESCE(failed_attempts, 0) + $4, "
+                    "lease_token = $2, lease_expires_at = now() + make_interval(secs => $3), "
+                    "started_at = now(), finished_at = NULL, updated_at = now(), "
+                    "pit_id = COALESCE(pit_id, NULLIF($5, '')) "
+                    "WHERE id = $1 RETURNING attempts, failed_attempts"),
+        id, r.token, lease_seconds, r.after_crash ? 1 : 0, pit_id);
     w.commit();
+    r.outcome = TakeOutcome::Taken;
+    r.status = "RUNNING";
+    r.attempt = updated[0].as<int>();
+    r.failed_attempts = updated[1].as<int>();
     return r;
   });
 }
 
-bool Submissions::write_verdict(const std::string& id, const VerdictRow& v) {
+bool Submissions::renew_lease(const std::string& id, const std::string& token, int lease_seconds) {
+  if (token.empty()) return false;
+  return with_connection("renew lease", [&](pqxx::connection& c) {
+    pqxx::work w(c);
+    const auto result = w.exec_params(
+        "UPDATE submissions SET lease_expires_at = now() + make_interval(secs => $3) "
+        "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
+        id, token, lease_seconds);
+    w.commit();
+    return result.affected_rows() == 1;
+  });
+}
+
+bool Submissions::write_verdict(const std::string& id, const std::string& token,
+                                const VerdictRow& v) {
+  if (!is_final_status(v.status)) {
+    throw std::invalid_argument("write_verdict: '" + v.status + "' is not a final status");
+  }
+  if (token.empty()) return false;
   return with_connection("write verdict", [&](pqxx::connection& c) {
     pqxx::work w(c);
-    auto result = w.exec_params(
-        std::string("UPDATE submissions SET status = $2, score = $3, max_score = $4, "
-                    "tests_passed = $5, tests_total = $6, log_key = $7, feedback_key = $8, "
-                    "error = NULLIF($9, ''), finished_at = now(), updated_at = now() "
-                    "WHERE id = $1 AND status NOT IN ") +
-            kFinalList,
-        id, v.status, v.score, v.max_score, v.tests_passed, v.tests_total, v.log_key,
+    const auto result = w.exec_params(
+        "UPDATE submissions SET status = $3, score = $4, max_score = $5, tests_passed = $6, "
+        "tests_total = $7, log_key = NULLIF($8, ''), feedback_key = NULLIF($9, ''), "
+        "error = NULLIF($10, ''), finished_at = now(), updated_at = now(), "
+        "lease_token = NULL, lease_expires_at = NULL "
+        "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
+        id, token, v.status, v.score, v.max_score, v.tests_passed, v.tests_total, v.log_key,
         v.feedback_key, v.error);
     w.commit();
     return result.affected_rows() == 1;
   });
 }
 
-void Submissions::mark_error(const std::string& id, const std::string& pit_id,
-                             const std::string& reason) {
-  with_connection("mark error", [&](pqxx::connection& c) {
+bool Submissions::release_lease(const std::string& id, const std::string& token, Release kind,
+                                const std::string& reason) {
+  if (token.empty()) return false;
+  return with_connection("release lease", [&](pqxx::connection& c) {
     pqxx::work w(c);
-    w.exec_params(
-        "INSERT INTO submissions (id, pit_id, status) VALUES ($1, $2, 'QUEUED') "
-        "ON CONFLICT (id) DO NOTHING",
-        id, pit_id);
-    w.exec_params(std::string("UPDATE submissions SET status = 'ERROR', error = $2, "
-                              "finished_at = now(), updated_at = now() "
-                              "WHERE id = $1 AND status NOT IN ") +
-                      kFinalList,
-                  id, reason);
+    const auto result = w.exec_params(
+        "UPDATE submissions SET status = 'QUEUED', lease_token = NULL, lease_expires_at = NULL, "
+        "error = COALESCE(NULLIF($3, ''), error), "
+        "infra_retries = COALESCE(infra_retries, 0) + $4, "
+        "failed_attempts = COALESCE(failed_attempts, 0) + $5, updated_at = now() "
+        "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
+        id, token, reason, kind == Release::InfraFault ? 1 : 0,
+        kind == Release::FailedAttempt ? 1 : 0);
     w.commit();
-    return 0;
+    return result.affected_rows() == 1;
   });
 }
 
-void Submissions::requeue(const std::string& id, const std::string& reason) {
-  with_connection("requeue", [&](pqxx::connection& c) {
+bool Submissions::mark_error(const std::string& id, const std::string& pit_id,
+                             const std::string& reason) {
+  return with_connection("mark error", [&](pqxx::connection& c) {
     pqxx::work w(c);
-    w.exec_params(std::string("UPDATE submissions SET status = 'QUEUED', "
-                              "error = COALESCE(NULLIF($2, ''), error), updated_at = now() "
-                              "WHERE id = $1 AND status NOT IN ") +
-                      kFinalList,
-                  id, reason);
+    w.exec_params(kInsertMissing, id, pit_id);
+    const auto result = w.exec_params(
+        std::string("UPDATE submissions SET status = 'ERROR', error = NULLIF($3, ''), "
+                    "lease_token = NULL, lease_expires_at = NULL, finished_at = now(), "
+                    "updated_at = now(), pit_id = COALESCE(pit_id, NULLIF($2, '')) "
+                    "WHERE id = $1 AND ") +
+            kStatus + " NOT IN " + kFinalList + " AND NOT (" + kStatus +
+            " = 'RUNNING' AND COALESCE(lease_expires_at > now(), false))",
+        id, pit_id, reason);
+    w.commit();
+    return result.affected_rows() == 1;
+  });
+}
+
+std::optional<std::string> Submissions::feedback_key(const std::string& id) {
+  return with_connection("read feedback key", [&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    const auto r = n.exec_params("SELECT feedback_key FROM submissions WHERE id = $1", id);
+    if (r.empty() || r[0][0].is_null()) return std::optional<std::string>();
+    return std::optional<std::string>(r[0][0].as<std::string>());
+  });
+}
+
+void Submissions::insert_queued(const std::string& id, const std::string& pit_id) {
+  with_connection("insert", [&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_params(
+        "INSERT INTO submissions (id, pit_id, status) VALUES ($1, NULLIF($2, ''), 'QUEUED') "
+        "ON CONFLICT (id) DO UPDATE SET pit_id = EXCLUDED.pit_id, status = 'QUEUED', "
+        "score = NULL, max_score = NULL, tests_passed = NULL, tests_total = NULL, "
+        "log_key = NULL, feedback_key = NULL, error = NULL, attempts = 0, "
+        "failed_attempts = 0, infra_retries = 0, lease_token = NULL, lease_expires_at = NULL, "
+        "started_at = NULL, finished_at = NULL, updated_at = now()",
+        id, pit_id);
     w.commit();
     return 0;
   });

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <system_error>
+
 #include "report/scoring.hpp"
 #include "util/fs.hpp"
 
@@ -96,8 +98,12 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     report::zero_all(v.score);
     log.write(std::string("[runner] invalid submission: ") + e.what() + "\n");
   } catch (const std::exception& e) {
+    // An errno from the runner's own files or processes, or a sandbox that would not start:
+    // the host's state, which can change. Anything else is a fault in the runner itself.
+    v.host_fault = dynamic_cast<const std::system_error*>(&e) != nullptr ||
+                   dynamic_cast<const exec::LaunchError*>(&e) != nullptr;
     v.status = Status::Error;
-    v.output = std::string("runner error: ") + e.what();
+    v.output = std::string(v.host_fault ? "host error: " : "runner error: ") + e.what();
     v.score = report::score_tests({}, request.pit);
     report::zero_all(v.score);
     log.write("[runner] " + v.output + "\n");

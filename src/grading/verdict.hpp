@@ -21,6 +21,9 @@ struct Verdict {
   report::Score score;
   double execution_time = 0;  // seconds, the whole grade
   std::string output;         // a summary, the compiler errors, or the reason
+  // ERROR only: the host failed (disk full, a failed fork, the sandbox could not start), not the
+  // runner's logic. The service retries such a job without spending one of its attempts.
+  bool host_fault = false;
   std::string sandbox_level;
   std::vector<std::string> sandbox_features;
   std::chrono::system_clock::time_point started_at, finished_at;

@@ -38,6 +38,11 @@ ParseResult parse_job_message(const std::string& body) {
     r.error = "message lacks string field(s): " + missing;
     return r;
   }
+  if (!is_safe_pit_id(r.pit_id)) {
+    // It names a folder under RUNNER_PITS_DIR: no runner can ever have such a PIT.
+    r.error = "pitId is not a folder name (separators, '..' or control characters)";
+    return r;
+  }
   r.job = JobMessage{r.submission_id, r.pit_id, zip_key};
   return r;
 }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -27,13 +28,23 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// The two failure kinds that leave the normal path; everything else is a verdict.
-struct InfraFault : std::runtime_error {
+// The ways a job ends without publishing a verdict. Each decides what happens to the message.
+struct InfraFault : std::runtime_error {  // retried later; never spends an attempt
   using std::runtime_error::runtime_error;
 };
-struct PoisonJob : std::runtime_error {
+struct FailedAttempt : std::runtime_error {  // retried; counts towards RUNNER_MAX_ATTEMPTS
   using std::runtime_error::runtime_error;
 };
+struct LeaseLost : std::runtime_error {  // another grading owns the submission now: hands off
+  using std::runtime_error::runtime_error;
+};
+struct Stopping : std::runtime_error {  // shutdown: hand the job back at once
+  using std::runtime_error::runtime_error;
+};
+
+// How long a job in flight waits for a dependency before it gives the message back. Longer
+// than a database failover (60-120 s) and a regional S3 incident (15 min).
+constexpr auto kMaxOutageWait = std::chrono::minutes(20);
 
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -71,97 +82,222 @@ void make_private_dir(const fs::path& path) {
   }
 }
 
-// A verdict the grader did not make (the ZIP exceeded the download cap), in the same files.
+// A verdict the grader did not make (the ZIP over the download cap, or giving up), in the same
+// files the grader writes.
 void write_outputs(const fs::path& out_dir, const grading::Verdict& v) {
   fs::create_directories(out_dir);
   std::ofstream(out_dir / "feedback.json") << grading::to_json(v).dump(2) << "\n";
   std::ofstream(out_dir / "log.txt") << v.output << "\n";
 }
 
+grading::Verdict runner_verdict(const JobMessage& job, grading::Status status, std::string text) {
+  grading::Verdict v;
+  v.submission_id = job.submission_id;
+  v.pit_id = job.pit_id;
+  v.status = status;
+  v.output = std::move(text);
+  v.started_at = v.finished_at = std::chrono::system_clock::now();
+  return v;
+}
+
+// AWS failures a dependency's outage explains (everything but what the object itself says).
+bool is_outage(const aws::AwsError& e) {
+  return e.code() != "NoSuchKey" && e.code() != "ObjectTooLarge";
+}
+
 }  // namespace
 
-JobProcessor::JobProcessor(const WorkerContext& context, int slot, exec::Launcher& launcher,
-                           db::Submissions& db, std::function<bool()> stopping)
-    : ctx_(context), slot_(slot), launcher_(launcher), db_(db), stopping_(std::move(stopping)) {}
+// What one taken lease carries through the job.
+struct JobProcessor::Job {
+  const aws::SqsMessage& message;
+  const JobMessage& msg;
+  db::TakeResult take;
+  LogFields f;
+  std::unique_ptr<Heartbeat> heartbeat;
+  std::optional<grading::Verdict> verdict;  // set before run_job: publish it without grading
+};
+
+JobProcessor::JobProcessor(const WorkerContext& context, int slot, Services services,
+                           std::function<bool()> stopping)
+    : ctx_(context), slot_(slot), services_(services), stopping_(std::move(stopping)) {}
 
 int JobProcessor::retry_delay_seconds(int receive_count) {
   const int n = std::clamp(receive_count, 1, 10);
-  return std::min(900, 1 << n);
+  return std::min(900, 5 << (n - 1));
+}
+
+std::optional<JobProcessor::Lease> JobProcessor::current_lease() const {
+  std::lock_guard lock(lease_mutex_);
+  return lease_;
+}
+
+void JobProcessor::set_lease(std::optional<Lease> lease) {
+  std::lock_guard lock(lease_mutex_);
+  lease_ = std::move(lease);
 }
 
 void JobProcessor::process(const aws::SqsMessage& message) {
   received_at_ = Clock::now();
   const auto parsed = parse_job_message(message.body);
   if (!parsed.job) {
-    poison(message, parsed.submission_id, parsed.pit_id, parsed.error);
+    bad_message(message, parsed.submission_id, parsed.pit_id, parsed.error);
     return;
   }
-  const JobMessage& job = *parsed.job;
-  const LogFields f{job.submission_id, job.pit_id, "receive", std::nullopt};
-  const int max_attempts = ctx_.settings.max_attempts;
-  // A message delivered more often than allowed without a verdict (runners killed mid-job,
-  // e.g. by a submission that takes the host down) must stop somewhere.
-  if (message.receive_count() > max_attempts) {
-    infrastructure_fault(
-        message, job,
-        "delivered " + std::to_string(message.receive_count()) + " times without a verdict");
-    return;
-  }
-  db::StartResult start;
   try {
-    start = db_.mark_running(job.submission_id, job.pit_id);
+    take_and_run(message, *parsed.job);
+  } catch (const std::exception& e) {
+    // Nothing escapes to the slot: the message reappears after its visibility timeout.
+    log_error(std::string("internal error: ") + e.what(),
+              {parsed.job->submission_id, parsed.job->pit_id, "receive", std::nullopt});
+  }
+}
+
+void JobProcessor::take_and_run(const aws::SqsMessage& message, const JobMessage& msg) {
+  LogFields f{msg.submission_id, msg.pit_id, "receive", std::nullopt};
+  const int lease_s = lease_seconds(ctx_.visibility_seconds);
+  db::TakeResult take;
+  try {
+    take = services_.db.take_lease(msg.submission_id, msg.pit_id, lease_s);
   } catch (const db::DbError& e) {
     ctx_.metrics.db_error();
-    infrastructure_fault(message, job, e.what());
+    services_.breakers.trip(Dependency::Postgres, e.what());
+    return_message(message, retry_delay_seconds(message.receive_count()), f);
     return;
   }
-  if (start.already_final) {
+  if (take.outcome == db::TakeOutcome::AlreadyFinal) {
     ctx_.metrics.duplicate();
-    log_info("already " + start.status + ": duplicate delivery, deleting the message", f);
-    delete_message(message, job.submission_id);
+    log_info("already " + take.status + ": duplicate delivery, deleting the message", f);
+    delete_message(message, msg.submission_id);
     return;
   }
-  log_info("received (attempt " + std::to_string(start.attempts) + ", delivery " +
-               std::to_string(message.receive_count()) + ")",
-           f);
-  ctx_.metrics.job_started();
-  try {
-    run_job(message, job);
-  } catch (const PoisonJob& e) {
-    poison(message, job.submission_id, job.pit_id, e.what());
-  } catch (const InfraFault& e) {
-    infrastructure_fault(message, job, e.what());
-  } catch (const std::exception& e) {
-    // Unexpected (bad_alloc, a bug): retry like an infrastructure fault, bounded the same way.
-    infrastructure_fault(message, job, std::string("internal error: ") + e.what());
+  if (take.outcome == db::TakeOutcome::HeldByAnother) {
+    ctx_.metrics.lease_held();
+    const int wait = std::clamp(take.lease_seconds_left + 1, 1, 900);
+    log_info(fmt::format("another grading holds the lease ({} s left); checking again in {} s",
+                         take.lease_seconds_left, wait),
+             f);
+    return_message(message, wait, f);
+    return;
   }
+
+  log_info(fmt::format("received (attempt {}, delivery {}{})", take.attempt,
+                       message.receive_count(), take.after_crash ? ", the last holder died" : ""),
+           f);
+  if (take.after_crash) ctx_.metrics.failed_attempt();
+  set_lease(Lease{msg.submission_id, take.token});
+  ctx_.metrics.job_started();
+  Job job{message, msg, take, f, nullptr, std::nullopt};
+  job.heartbeat = std::make_unique<Heartbeat>(
+      ctx_.sqs, ctx_.settings.sqs_queue_url, message.receipt_handle, ctx_.visibility_seconds,
+      [this, &msg, &take, lease_s] {
+        return services_.lease_db.renew_lease(msg.submission_id, take.token, lease_s);
+      },
+      ctx_.metrics, f);
+  const int max_attempts = ctx_.settings.max_attempts;
+  const auto give_up = [&](const std::string& why) {
+    return runner_verdict(
+        msg, grading::Status::Error,
+        fmt::format("gave up after {} attempts that ended without a verdict (the runner died or "
+                    "failed internally); last: {}",
+                    max_attempts, why));
+  };
+  if (take.failed_attempts >= max_attempts) {
+    job.verdict = give_up(take.last_error.empty() ? "the runner died mid-job" : take.last_error);
+  }
+  for (bool retry = true; retry;) {
+    retry = false;
+    try {
+      run_job(job);
+    } catch (const LeaseLost& e) {
+      ctx_.metrics.lease_lost();
+      log_warn(std::string("not publishing: ") + e.what(), job.f);
+    } catch (const Stopping&) {
+      give_back(message, msg, take.token, db::Release::HandBack, "");
+    } catch (const InfraFault& e) {
+      ctx_.metrics.retried();
+      give_back(message, msg, take.token, db::Release::InfraFault, e.what());
+    } catch (const std::exception& e) {
+      // FailedAttempt, or anything unexpected (bad_alloc, a bug): one attempt spent.
+      const bool expected = dynamic_cast<const FailedAttempt*>(&e) != nullptr;
+      const std::string why = expected ? e.what() : std::string("internal error: ") + e.what();
+      ctx_.metrics.failed_attempt();
+      if (!job.verdict && take.failed_attempts + 1 >= max_attempts) {
+        job.verdict = give_up(why);  // publish ERROR now, under this lease
+        retry = true;
+      } else {
+        give_back(message, msg, take.token, db::Release::FailedAttempt, why);
+      }
+    }
+  }
+  job.heartbeat.reset();
+  set_lease(std::nullopt);
   ctx_.metrics.job_ended();
 }
 
-void JobProcessor::run_job(const aws::SqsMessage& message, const JobMessage& job) {
-  const auto t0 = received_at_;
-  const auto& s = ctx_.settings;
-  LogFields f{job.submission_id, job.pit_id, "", std::nullopt};
-  Heartbeat heartbeat(ctx_.sqs, s.sqs_queue_url, message.receipt_handle, ctx_.visibility_seconds,
-                      ctx_.metrics, job.submission_id);
-
-  // The PIT: a missing or broken one is the sender's mistake and will not fix itself.
-  const fs::path pit_dir = s.pits_dir / job.pit_id;
-  if (!is_safe_pit_id(job.pit_id) || !fs::is_regular_file(pit_dir / "pit.yaml")) {
-    throw PoisonJob("unknown PIT '" + job.pit_id + "' (no " + (pit_dir / "pit.yaml").string() +
-                    ")");
+// Runs `fn` (one S3 or PostgreSQL operation) until it succeeds. An outage opens the dependency's
+// breaker and the job waits for it to close, its heartbeat keeping the message, up to
+// kMaxOutageWait; between retries of a failure that outlives the breaker it backs off.
+template <typename Fn>
+auto JobProcessor::outlast(Dependency dependency, Job& job, Fn&& fn) {
+  const auto started = Clock::now();
+  auto backoff = std::chrono::milliseconds(1000);
+  bool logged = false;
+  for (;;) {
+    std::string reason;
+    try {
+      return fn();
+    } catch (const aws::AwsError& e) {
+      if (!is_outage(e)) throw;
+      (dependency == Dependency::S3 ? ctx_.metrics.s3_error() : ctx_.metrics.queue_error());
+      reason = e.what();
+    } catch (const db::DbError& e) {
+      ctx_.metrics.db_error();
+      reason = e.what();
+    }
+    services_.breakers.trip(dependency, reason);
+    if (!logged) {
+      log_warn(reason + "; waiting for " + name(dependency) + " (the job keeps its message)",
+               job.f);
+      logged = true;
+    }
+    const auto retry_at = Clock::now() + backoff;
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
+    for (;;) {
+      if (stopping_()) throw Stopping("shutting down");
+      if (job.heartbeat && job.heartbeat->lease_lost()) throw LeaseLost("the lease was lost");
+      if (Clock::now() - started > kMaxOutageWait) throw InfraFault(reason);
+      if (services_.breakers.wait_closed(std::chrono::seconds(1)) && Clock::now() >= retry_at) {
+        break;
+      }
+    }
   }
+}
+
+void JobProcessor::run_job(Job& job) {
+  const auto& s = ctx_.settings;
+  const JobMessage& msg = job.msg;
+  LogFields& f = job.f;
+
+  // The PIT. One this runner does not have may reach it during a rolling deploy (a new
+  // assignment, a task still on the old image): another runner, or this one later, grades it.
   std::optional<pit::Pit> pit;
-  try {
-    pit = pit::load_pit(pit_dir, cli::pit_defaults(s));
-  } catch (const pit::PitError& e) {
-    throw PoisonJob(std::string("invalid PIT: ") + e.what());
+  if (!job.verdict) {
+    const fs::path pit_dir = s.pits_dir / msg.pit_id;
+    if (!fs::is_regular_file(pit_dir / "pit.yaml")) {
+      throw InfraFault("unknown PIT '" + msg.pit_id + "' (no " + (pit_dir / "pit.yaml").string() +
+                       ")");
+    }
+    try {
+      pit = pit::load_pit(pit_dir, cli::pit_defaults(s));
+    } catch (const pit::PitError& e) {
+      throw InfraFault(std::string("invalid PIT: ") + e.what());
+    }
   }
 
   JobDir dir;
   try {
     dir.path = s.work_dir / ("runner-job-" + std::to_string(slot_) + "-" +
-                             folder_name(job.submission_id) + "-" + std::to_string(getpid()));
+                             folder_name(msg.submission_id) + "-" + std::to_string(getpid()));
     fs::remove_all(dir.path);
     fs::create_directories(s.work_dir);
     make_private_dir(dir.path);
@@ -173,167 +309,185 @@ void JobProcessor::run_job(const aws::SqsMessage& message, const JobMessage& job
   const fs::path out = dir.path / "out";
 
   // Download.
-  std::optional<grading::Verdict> verdict;
   auto t = Clock::now();
-  try {
-    ctx_.s3.get_object(s.s3_bucket, job.zip_key, zip, static_cast<std::uint64_t>(s.max_zip_bytes));
-    // Downloaded with the default mode (0644): the runner's alone, like the folder holding it.
-    if (chmod(zip.c_str(), 0600) != 0) {
-      throw InfraFault("local disk: chmod " + zip.string() + ": " + std::strerror(errno));
-    }
-    f.stage = "download";
-    f.duration_ms = ms_since(t);
-    log_info("downloaded s3://" + s.s3_bucket + "/" + job.zip_key, f);
-  } catch (const aws::AwsError& e) {
-    if (e.code() == "NoSuchKey" || e.http_status() == 404) {
-      throw PoisonJob("submission ZIP not found: s3://" + s.s3_bucket + "/" + job.zip_key);
-    }
-    if (e.code() == "ObjectTooLarge") {
-      grading::Verdict v;
-      v.submission_id = job.submission_id;
-      v.pit_id = job.pit_id;
-      v.status = grading::Status::InvalidSubmission;
-      v.output =
-          "The ZIP is larger than the limit of " + std::to_string(s.max_zip_bytes) + " bytes.";
-      v.started_at = v.finished_at = std::chrono::system_clock::now();
-      verdict = v;
-    } else {
-      ctx_.metrics.s3_error();
-      throw InfraFault(e.what());
+  if (!job.verdict) {
+    try {
+      outlast(Dependency::S3, job, [&] {
+        ctx_.s3.get_object(s.s3_bucket, msg.zip_key, zip,
+                           static_cast<std::uint64_t>(s.max_zip_bytes));
+        return 0;
+      });
+      // Downloaded with the default mode (0644): the runner's alone, like the folder holding it.
+      if (chmod(zip.c_str(), 0600) != 0) {
+        throw InfraFault("local disk: chmod " + zip.string() + ": " + std::strerror(errno));
+      }
+      f.stage = "download";
+      f.duration_ms = ms_since(t);
+      log_info("downloaded s3://" + s.s3_bucket + "/" + msg.zip_key, f);
+    } catch (const aws::AwsError& e) {
+      if (e.code() == "ObjectTooLarge") {
+        job.verdict = runner_verdict(
+            msg, grading::Status::InvalidSubmission,
+            "The ZIP is larger than the limit of " + std::to_string(s.max_zip_bytes) + " bytes.");
+      } else {
+        // NoSuchKey: the API may not have finished the upload; if it never does, the attempts
+        // run out and the row says so.
+        throw FailedAttempt("submission ZIP not found: s3://" + s.s3_bucket + "/" + msg.zip_key);
+      }
     }
   }
 
   // Grade (never throws for what a submission does).
-  if (!verdict) {
+  if (!job.verdict) {
     t = Clock::now();
-    grading::GradeContext context{launcher_,       ctx_.tools, dir.path, cli::archive_limits(s),
-                                  s.max_log_bytes, nullptr};
-    verdict = grading::grade({zip, *pit, job.submission_id, out}, context);
+    grading::GradeContext context{services_.launcher,     ctx_.tools,      dir.path,
+                                  cli::archive_limits(s), s.max_log_bytes, nullptr};
+    auto verdict = grading::grade({zip, *pit, msg.submission_id, out}, context);
     f.stage = "grade";
     f.duration_ms = ms_since(t);
-    log_info(fmt::format("graded {} {:g}/{:g}", grading::to_string(verdict->status),
-                         verdict->score.score, verdict->score.max_score),
+    if (verdict.status == grading::Status::Error) {
+      // Never the student's doing: not a verdict until the attempts run out.
+      if (verdict.host_fault) throw InfraFault(verdict.output);
+      throw FailedAttempt(verdict.output);
+    }
+    log_info(fmt::format("graded {} {:g}/{:g}", grading::to_string(verdict.status),
+                         verdict.score.score, verdict.score.max_score),
              f);
+    job.verdict = std::move(verdict);
   } else {
     try {
-      write_outputs(out, *verdict);
+      write_outputs(out, *job.verdict);
     } catch (const std::exception& e) {
       throw InfraFault(std::string("local disk: ") + e.what());
     }
   }
+  if (job.heartbeat->lease_lost()) throw LeaseLost("the lease was lost while grading");
 
-  // Upload.
-  const std::string prefix = s.results_prefix + job.submission_id + "/";
+  // Upload, under keys of this attempt: a grading that lost its lease can never overwrite the
+  // objects the row points to.
+  const std::string prefix =
+      s.results_prefix + msg.submission_id + "/" + std::to_string(job.take.attempt) + "/";
   t = Clock::now();
-  try {
+  outlast(Dependency::S3, job, [&] {
     ctx_.s3.put_object_file(s.s3_bucket, prefix + "log.txt", out / "log.txt",
                             "text/plain; charset=utf-8");
     ctx_.s3.put_object_file(s.s3_bucket, prefix + "feedback.json", out / "feedback.json",
                             "application/json");
-  } catch (const aws::AwsError& e) {
-    ctx_.metrics.s3_error();
-    throw InfraFault(e.what());
-  }
+    return 0;
+  });
   f.stage = "upload";
   f.duration_ms = ms_since(t);
   log_info("uploaded s3://" + s.s3_bucket + "/" + prefix + "{log.txt,feedback.json}", f);
 
-  // The verdict, in one transaction. PostgreSQL restarting takes seconds; wait for it here
-  // (the heartbeat keeps the message) rather than grade again from scratch.
+  // The verdict, in one statement that holds only while this job's lease does.
+  const grading::Verdict& v = *job.verdict;
   db::VerdictRow row;
-  row.status = grading::to_string(verdict->status);
-  row.score = verdict->score.score;
-  row.max_score = verdict->score.max_score;
-  row.tests_passed = verdict->score.passed;
-  row.tests_total = static_cast<int>(verdict->score.tests.size());
+  row.status = grading::to_string(v.status);
+  row.score = v.score.score;
+  row.max_score = v.score.max_score;
+  row.tests_passed = v.score.passed;
+  row.tests_total = static_cast<int>(v.score.tests.size());
   row.log_key = prefix + "log.txt";
   row.feedback_key = prefix + "feedback.json";
-  if (verdict->status == grading::Status::Error) row.error = verdict->output;
+  if (v.status == grading::Status::Error) row.error = v.output;
   t = Clock::now();
   f.stage = "db";
   f.duration_ms.reset();
-  for (int attempt = 1;; ++attempt) {
+  bool faulted = false;
+  const bool written = outlast(Dependency::Postgres, job, [&] {
     try {
-      if (!db_.write_verdict(job.submission_id, row)) {
-        log_warn("row already final (another delivery finished first); kept as it is", f);
-      }
-      break;
-    } catch (const db::DbError& e) {
-      ctx_.metrics.db_error();
-      if (attempt >= 6 || stopping_()) throw InfraFault(e.what());
-      log_warn(std::string(e.what()) + "; retrying", f);
-      std::this_thread::sleep_for(std::chrono::seconds(1 << std::min(attempt - 1, 3)));
+      return services_.db.write_verdict(msg.submission_id, job.take.token, row);
+    } catch (const db::DbError&) {
+      faulted = true;
+      throw;
     }
+  });
+  // After a fault the first write may have committed unseen: the row then names these keys.
+  if (!written && !(faulted && services_.db.feedback_key(msg.submission_id) == row.feedback_key)) {
+    throw LeaseLost("another grading took the lease over before the verdict was stored");
   }
   f.duration_ms = ms_since(t);
   log_info("verdict stored", f);
 
-  delete_message(message, job.submission_id);
-  ctx_.metrics.job_finished(row.status, ms_since(t0) / 1000.0);
+  delete_message(job.message, msg.submission_id);
+  ctx_.metrics.job_finished(row.status, ms_since(received_at_) / 1000.0);
   f.stage = "done";
-  f.duration_ms = ms_since(t0);
+  f.duration_ms = ms_since(received_at_);
   log_info("published " + row.status, f);
 }
 
-void JobProcessor::poison(const aws::SqsMessage& message, const std::string& submission_id,
-                          const std::string& pit_id, const std::string& reason) {
-  ctx_.metrics.poison();
-  const LogFields f{submission_id, pit_id, "poison", std::nullopt};
-  log_error("poison message " + message.message_id + ": " + reason, f);
-  if (!submission_id.empty()) {
+// The lease goes back to the row (QUEUED, the reason in `error`) and the message to the queue.
+// PostgreSQL may be the dependency that failed: the release waits for it like a job would,
+// so the row is not left RUNNING under a lease that would later look like a crash.
+void JobProcessor::give_back(const aws::SqsMessage& message, const JobMessage& msg,
+                             const std::string& token, db::Release kind,
+                             const std::string& reason) {
+  LogFields f{msg.submission_id, msg.pit_id, "retry", std::nullopt};
+  const int delay =
+      kind == db::Release::HandBack ? 0 : retry_delay_seconds(message.receive_count());
+  const auto started = Clock::now();
+  for (;;) {
     try {
-      db_.mark_error(submission_id, pit_id, reason);
-    } catch (const db::DbError& e) {
-      // The verdict must not be lost: keep the message until PostgreSQL is back.
-      ctx_.metrics.db_error();
-      log_warn(std::string(e.what()) + "; returning the message", f);
-      try {
-        ctx_.sqs.change_message_visibility(ctx_.settings.sqs_queue_url, message.receipt_handle,
-                                           retry_delay_seconds(message.receive_count()));
-      } catch (const std::exception&) {
-        ctx_.metrics.queue_error();
+      if (!services_.db.release_lease(msg.submission_id, token, kind, reason)) {
+        ctx_.metrics.lease_lost();
+        log_warn("the lease was taken over meanwhile; leaving the message to its new holder", f);
+        return;
       }
-      return;
+      break;
+    } catch (const db::DbError& e) {
+      ctx_.metrics.db_error();
+      services_.breakers.trip(Dependency::Postgres, e.what());
+      if (stopping_() || Clock::now() - started > kMaxOutageWait) {
+        log_warn(std::string("cannot release the lease: ") + e.what(), f);
+        break;
+      }
+      services_.breakers.wait_closed(std::chrono::seconds(1));
     }
-    ctx_.metrics.job_finished("ERROR", 0);
   }
-  delete_message(message, submission_id);
+  if (kind == db::Release::HandBack) {
+    log_info("shutting down: job handed back to the queue", f);
+  } else {
+    log_warn(fmt::format("{}; {} in {} s", reason,
+                         kind == db::Release::InfraFault ? "retrying (not counted as an attempt)"
+                                                         : "retrying (a failed attempt)",
+                         delay),
+             f);
+  }
+  return_message(message, delay, f);
 }
 
-void JobProcessor::infrastructure_fault(const aws::SqsMessage& message, const JobMessage& job,
-                                        const std::string& reason) {
-  const LogFields f{job.submission_id, job.pit_id, "retry", std::nullopt};
-  const int count = message.receive_count();
-  if (count >= ctx_.settings.max_attempts) {
-    const std::string error = "gave up after " + std::to_string(count) + " attempts: " + reason;
-    try {
-      db_.mark_error(job.submission_id, job.pit_id, error);
-      log_error(error, f);
-      ctx_.metrics.job_finished("ERROR", 0);
-      delete_message(message, job.submission_id);
-      return;
-    } catch (const db::DbError& e) {
-      ctx_.metrics.db_error();
-      log_warn(std::string("cannot record ERROR: ") + e.what(), f);
-      // Fall through: keep the message. The queue's redrive policy (dead-letter queue) is the
-      // last resort when PostgreSQL stays down.
-    }
-  }
-  ctx_.metrics.retried();
-  const int delay = retry_delay_seconds(count);
-  log_warn(reason + "; returning the message for " + std::to_string(delay) + " s", f);
+void JobProcessor::return_message(const aws::SqsMessage& message, int delay_seconds,
+                                  const LogFields& f) {
   try {
-    db_.requeue(job.submission_id, reason);
-  } catch (const db::DbError&) {
-    ctx_.metrics.db_error();  // the row stays RUNNING; the next attempt sets it again
-  }
-  try {
-    ctx_.sqs.change_message_visibility(ctx_.settings.sqs_queue_url, message.receipt_handle, delay);
+    ctx_.sqs.change_message_visibility(ctx_.settings.sqs_queue_url, message.receipt_handle,
+                                       delay_seconds);
   } catch (const std::exception& e) {
     // It comes back anyway when its current visibility runs out.
     ctx_.metrics.queue_error();
     log_warn(std::string("cannot return the message: ") + e.what(), f);
   }
+}
+
+// A body that is not a job (SPEC §7): it can never be graded. With an id, the row says why.
+void JobProcessor::bad_message(const aws::SqsMessage& message, const std::string& submission_id,
+                               const std::string& pit_id, const std::string& reason) {
+  ctx_.metrics.poison();
+  const LogFields f{submission_id, pit_id, "poison", std::nullopt};
+  log_error("poison message " + message.message_id + ": " + reason, f);
+  if (!submission_id.empty()) {
+    try {
+      if (services_.db.mark_error(submission_id, pit_id, "bad job message: " + reason)) {
+        ctx_.metrics.job_finished("ERROR", 0);
+      }
+    } catch (const db::DbError& e) {
+      // The reason must reach the row: keep the message until PostgreSQL is back.
+      ctx_.metrics.db_error();
+      services_.breakers.trip(Dependency::Postgres, e.what());
+      return_message(message, retry_delay_seconds(message.receive_count()), f);
+      return;
+    }
+  }
+  delete_message(message, submission_id);
 }
 
 void JobProcessor::delete_message(const aws::SqsMessage& message,

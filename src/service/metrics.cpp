@@ -20,21 +20,48 @@ void Metrics::job_finished(const std::string& status, double seconds) {
   sum_ += seconds;
 }
 
+void Metrics::set_dependency_up(const std::string& dependency, bool up) {
+  std::lock_guard lock(mutex_);
+  auto [it, inserted] = dependency_up_.try_emplace(dependency, up);
+  if (!inserted && it->second && !up) outages_[dependency]++;
+  it->second = up;
+  outages_.try_emplace(dependency, 0);
+}
+
 bool Metrics::alive(std::chrono::milliseconds max_silence, int slots) const {
   if (in_flight_.load() >= slots) return true;
   return now_ms() - last_poll_ms_.load() <= max_silence.count();
 }
 
+namespace {
+// One metric's HELP and TYPE lines.
+void header(std::string& out, const char* name, const char* type, const char* help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+// A counter or gauge without labels.
+void single(std::string& out, const char* name, const char* type, const char* help,
+            long long value) {
+  header(out, name, type, help);
+  out += fmt::format("{} {}\n", name, value);
+}
+// One series per label value.
+template <typename Map, typename Value>
+void labelled(std::string& out, const char* name, const char* type, const char* help,
+              const char* label, const Map& series, Value value) {
+  header(out, name, type, help);
+  for (const auto& [key, v] : series) {
+    out += fmt::format("{}{{{}=\"{}\"}} {}\n", name, label, key, value(v));
+  }
+}
+}  // namespace
+
 std::string Metrics::render() const {
   std::string out;
   std::lock_guard lock(mutex_);
-  out += "# HELP runner_jobs_total Jobs that reached a verdict, by status.\n";
-  out += "# TYPE runner_jobs_total counter\n";
-  for (const auto& [status, n] : by_status_) {
-    out += fmt::format("runner_jobs_total{{status=\"{}\"}} {}\n", status, n);
-  }
-  out += "# HELP runner_job_duration_seconds Receive to verdict published.\n";
-  out += "# TYPE runner_job_duration_seconds histogram\n";
+  const auto same = [](long long n) { return n; };
+  labelled(out, "runner_jobs_total", "counter", "Jobs that reached a verdict, by status.", "status",
+           by_status_, same);
+  header(out, "runner_job_duration_seconds", "histogram", "Receive to verdict published.");
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     out += fmt::format("runner_job_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[i],
                        buckets_[i]);
@@ -42,25 +69,29 @@ std::string Metrics::render() const {
   out += fmt::format("runner_job_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", count_);
   out += fmt::format("runner_job_duration_seconds_sum {}\n", sum_);
   out += fmt::format("runner_job_duration_seconds_count {}\n", count_);
-  out += "# HELP runner_jobs_in_flight Jobs being processed now.\n";
-  out += "# TYPE runner_jobs_in_flight gauge\n";
-  out += fmt::format("runner_jobs_in_flight {}\n", in_flight_.load());
-  out += "# HELP runner_poison_messages_total Messages that can never be processed.\n";
-  out += "# TYPE runner_poison_messages_total counter\n";
-  out += fmt::format("runner_poison_messages_total {}\n", poison_.load());
-  out += "# HELP runner_duplicate_deliveries_total Messages for an already final submission.\n";
-  out += "# TYPE runner_duplicate_deliveries_total counter\n";
-  out += fmt::format("runner_duplicate_deliveries_total {}\n", duplicates_.load());
-  out +=
-      "# HELP runner_job_retries_total Jobs returned to the queue after an infrastructure "
-      "fault.\n";
-  out += "# TYPE runner_job_retries_total counter\n";
-  out += fmt::format("runner_job_retries_total {}\n", retries_.load());
-  out += "# HELP runner_errors_total Infrastructure errors, by dependency.\n";
-  out += "# TYPE runner_errors_total counter\n";
-  out += fmt::format("runner_errors_total{{dependency=\"queue\"}} {}\n", queue_errors_.load());
-  out += fmt::format("runner_errors_total{{dependency=\"s3\"}} {}\n", s3_errors_.load());
-  out += fmt::format("runner_errors_total{{dependency=\"db\"}} {}\n", db_errors_.load());
+  single(out, "runner_jobs_in_flight", "gauge", "Jobs being processed now.", in_flight_.load());
+  single(out, "runner_poison_messages_total", "counter", "Messages that can never be processed.",
+         poison_.load());
+  single(out, "runner_duplicate_deliveries_total", "counter",
+         "Messages for an already final submission.", duplicates_.load());
+  single(out, "runner_job_retries_total", "counter",
+         "Jobs returned to the queue after an infrastructure fault.", retries_.load());
+  single(out, "runner_lease_held_total", "counter",
+         "Deliveries that found another grading in progress.", lease_held_.load());
+  single(out, "runner_lease_lost_total", "counter",
+         "Jobs that lost their lease and did not publish.", lease_lost_.load());
+  single(out, "runner_failed_attempts_total", "counter",
+         "Attempts that ended without a verdict (a crash or an internal error).",
+         failed_attempts_.load());
+  labelled(out, "runner_dependency_up", "gauge",
+           "1 while the dependency answers, 0 while its breaker is open.", "dependency",
+           dependency_up_, [](bool up) { return up ? 1 : 0; });
+  labelled(out, "runner_dependency_outages_total", "counter",
+           "Times a dependency's breaker opened.", "dependency", outages_, same);
+  const std::map<std::string, long long> errors = {
+      {"queue", queue_errors_.load()}, {"s3", s3_errors_.load()}, {"db", db_errors_.load()}};
+  labelled(out, "runner_errors_total", "counter", "Infrastructure errors, by dependency.",
+           "dependency", errors, same);
   return out;
 }
 

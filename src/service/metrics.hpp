@@ -22,6 +22,15 @@ class Metrics {
   void queue_error() { queue_errors_++; }
   void s3_error() { s3_errors_++; }
   void db_error() { db_errors_++; }
+  // A delivery found another grading holding the submission's lease and stood back.
+  void lease_held() { lease_held_++; }
+  // A job lost its lease (another delivery took over) and did not publish.
+  void lease_lost() { lease_lost_++; }
+  // A job ended without a verdict through no fault of the infrastructure (the runner died or
+  // failed internally): one of the RUNNER_MAX_ATTEMPTS.
+  void failed_attempt() { failed_attempts_++; }
+  // A dependency's circuit breaker opened (false) or closed (true).
+  void set_dependency_up(const std::string& dependency, bool up);
   // The poll loop calls this after each receive, successful or not.
   void polled() { last_poll_ms_ = now_ms(); }
   // Alive: a poll finished within `max_silence`, or every slot is busy grading.
@@ -40,7 +49,10 @@ class Metrics {
   long long count_ = 0;
   double sum_ = 0;
   std::atomic<int> in_flight_{0};
+  std::map<std::string, bool> dependency_up_;
+  std::map<std::string, long long> outages_;
   std::atomic<long long> poison_{0}, duplicates_{0}, retries_{0};
+  std::atomic<long long> lease_held_{0}, lease_lost_{0}, failed_attempts_{0};
   std::atomic<long long> queue_errors_{0}, s3_errors_{0}, db_errors_{0};
   std::atomic<long long> last_poll_ms_{now_ms()};
 };

@@ -13,23 +13,41 @@
 namespace runner::service {
 
 // One concurrency slot: its launcher (sandbox resources are keyed on the slot), its database
-// connection, and what it is doing now, so shutdown can return an unfinished job.
+// connections (one for the job, one for its lease heartbeat), and what it is doing now, so
+// shutdown can return an unfinished job.
 struct Worker::Slot {
   int index = 0;
   sandbox::Selection sandbox;
-  std::unique_ptr<db::Submissions> db;
+  std::unique_ptr<db::Submissions> db, lease_db;
+  std::unique_ptr<JobProcessor> processor;
   std::thread thread;
   bool done = false;                       // guarded by Worker::mutex_
   std::optional<aws::SqsMessage> current;  // guarded by Worker::mutex_
 };
 
 Worker::Worker(WorkerContext context) : ctx_(context) {
-  for (int i = 0; i < ctx_.settings.concurrency; ++i) {
+  const auto& s = ctx_.settings;
+  probe_db_ = std::make_unique<db::Submissions>(s.database_url);
+  // What each breaker's probe asks: the cheapest call that needs the dependency working with
+  // the runner's own rights (S3: a put under the results prefix, which the runner may write).
+  breakers_ = std::make_unique<Breakers>(
+      ctx_.metrics,
+      std::array<Breakers::Probe, kDependencies>{
+          [this] { probe_db_->ping(); },
+          [this, &s] {
+            ctx_.s3.put_object(s.s3_bucket, s.results_prefix + ".runner-probe", "ok", "text/plain");
+          },
+          [this, &s] { ctx_.sqs.get_queue_attributes(s.sqs_queue_url, {"VisibilityTimeout"}); }});
+  for (int i = 0; i < s.concurrency; ++i) {
     auto slot = std::make_unique<Slot>();
     slot->index = i;
-    slot->sandbox = sandbox::select_launcher(ctx_.settings.sandbox, i,
-                                             static_cast<uid_t>(ctx_.settings.uid_base));
-    slot->db = std::make_unique<db::Submissions>(ctx_.settings.database_url);
+    slot->sandbox = sandbox::select_launcher(s.sandbox, i, static_cast<uid_t>(s.uid_base));
+    slot->db = std::make_unique<db::Submissions>(s.database_url);
+    slot->lease_db = std::make_unique<db::Submissions>(s.database_url);
+    slot->processor = std::make_unique<JobProcessor>(
+        ctx_, i,
+        JobProcessor::Services{*slot->sandbox.launcher, *slot->db, *slot->lease_db, *breakers_},
+        [this] { return stopping(); });
     slots_.push_back(std::move(slot));
   }
 }
@@ -43,25 +61,60 @@ Worker::~Worker() {
 
 void Worker::request_stop() {
   stop_ = true;
+  breakers_->stop();
   cv_.notify_all();
 }
 
+// Before the first poll: PostgreSQL must answer and hold the schema this runner writes. Down:
+// wait (it may be starting with us); a wrong schema: fail now, with the list.
+bool Worker::wait_for_database() {
+  auto backoff = std::chrono::seconds(1);
+  std::string last;
+  while (!stopping()) {
+    std::vector<std::string> problems;
+    try {
+      problems = probe_db_->schema_problems();
+    } catch (const db::DbError& e) {
+      if (last != e.what()) {
+        log_error(std::string("waiting for PostgreSQL: ") + e.what(),
+                  {"", "", "start", std::nullopt});
+        last = e.what();
+      }
+      ctx_.metrics.polled();  // alive, though waiting: /healthz stays green
+      std::unique_lock lock(mutex_);
+      cv_.wait_for(lock, backoff, [this] { return stopping(); });
+      backoff = std::min(backoff * 2, std::chrono::seconds(30));
+      continue;
+    }
+    if (!problems.empty()) {
+      std::string text = "the database is not ready for this runner:";
+      for (const auto& p : problems) text += "\n  - " + p;
+      throw SchemaError(text);
+    }
+    if (!last.empty()) log_info("PostgreSQL answers", {"", "", "start", std::nullopt});
+    return true;
+  }
+  return false;
+}
+
 void Worker::slot_loop(Slot& slot) {
-  JobProcessor processor(ctx_, slot.index, *slot.sandbox.launcher, *slot.db,
-                         [this] { return stopping(); });
   aws::ReceiveOptions poll;
   poll.max_messages = 1;  // one job per idle slot: nothing waits while its visibility runs
   poll.wait_seconds = std::clamp(ctx_.settings.poll_interval_ms / 1000, 1, 20);
   while (!stopping()) {
+    if (breakers_->any_open()) {
+      // A dependency is down: take nothing that could only fail. The probe closes the breaker.
+      ctx_.metrics.polled();
+      breakers_->wait_closed(std::chrono::seconds(1));
+      continue;
+    }
     std::vector<aws::SqsMessage> messages;
     try {
       messages = ctx_.sqs.receive_messages(ctx_.settings.sqs_queue_url, poll);
       ctx_.metrics.polled();
     } catch (const std::exception& e) {
       ctx_.metrics.queue_error();
-      log_warn(std::string("receive failed: ") + e.what(), {"", "", "receive", std::nullopt});
-      std::unique_lock lock(mutex_);
-      cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping(); });
+      breakers_->trip(Dependency::Sqs, std::string("receive failed: ") + e.what());
       continue;
     }
     for (const auto& m : messages) {
@@ -78,7 +131,14 @@ void Worker::slot_loop(Slot& slot) {
         std::lock_guard lock(mutex_);
         slot.current = m;
       }
-      processor.process(m);
+      try {
+        slot.processor->process(m);
+      } catch (...) {
+        // process() contains its own failures; this is the last line that keeps the other
+        // slot's job alive. The message reappears after its visibility timeout.
+        log_error("internal error: unknown exception while processing a message",
+                  {"", "", "receive", std::nullopt});
+      }
       {
         std::lock_guard lock(mutex_);
         slot.current.reset();
@@ -92,6 +152,7 @@ void Worker::slot_loop(Slot& slot) {
 }
 
 Worker::RunResult Worker::run() {
+  if (!wait_for_database()) return {true, 0};
   for (auto& s : slots_) {
     Slot& slot = *s;
     slot.thread = std::thread([this, &slot] { slot_loop(slot); });
@@ -126,15 +187,15 @@ Worker::RunResult Worker::run() {
 // starts them now. If one of them finishes in the meantime, its row is final and the returned
 // message is deleted as a duplicate: nothing is lost or graded into a wrong state.
 int Worker::return_abandoned_jobs() {
-  std::vector<aws::SqsMessage> abandoned;
+  std::vector<std::pair<aws::SqsMessage, std::optional<JobProcessor::Lease>>> abandoned;
   {
     std::lock_guard lock(mutex_);
     for (auto& s : slots_) {
-      if (s->current) abandoned.push_back(*s->current);
+      if (s->current) abandoned.emplace_back(*s->current, s->processor->current_lease());
     }
   }
   db::Submissions db(ctx_.settings.database_url);
-  for (const auto& m : abandoned) {
+  for (const auto& [m, lease] : abandoned) {
     const auto parsed = parse_job_message(m.body);
     const LogFields f{parsed.submission_id, parsed.pit_id, "shutdown", std::nullopt};
     try {
@@ -142,9 +203,11 @@ int Worker::return_abandoned_jobs() {
     } catch (const std::exception& e) {
       log_warn(std::string("cannot return the message: ") + e.what(), f);
     }
-    if (!parsed.submission_id.empty()) {
+    if (lease) {
+      // Not an attempt: the job did nothing wrong. Its thread, if it ever finishes, finds the
+      // lease gone and does not publish.
       try {
-        db.requeue(parsed.submission_id, "");
+        db.release_lease(lease->submission_id, lease->token, db::Release::HandBack, "");
       } catch (const std::exception& e) {
         log_warn(e.what(), f);
       }

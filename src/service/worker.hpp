@@ -1,19 +1,24 @@
 #pragma once
 // The worker behind `runner serve` (SPEC §7): RUNNER_CONCURRENCY slots, each with its own
-// sandbox launcher and database connection, each receiving one message only when it is idle,
-// so no message waits unprocessed while its visibility runs out.
+// sandbox launcher and database connections, each receiving one message only when it is idle,
+// so no message waits unprocessed while its visibility runs out. Before the first poll it checks
+// the database and its schema; while a dependency's breaker is open (service/breaker.hpp) no
+// slot receives.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "aws/s3.hpp"
 #include "aws/sqs.hpp"
 #include "config/settings.hpp"
+#include "db/submissions.hpp"
 #include "drivers/driver.hpp"
+#include "service/breaker.hpp"
 #include "service/metrics.hpp"
 
 namespace runner::service {
@@ -39,15 +44,22 @@ class Worker {
                             // process without joining them (they sit in a long poll or a grade)
     int returned_jobs = 0;  // jobs given back to the queue (visibility 0, status QUEUED)
   };
-  // Runs the slots until request_stop(), then waits up to RUNNER_SHUTDOWN_GRACE_MS for the
-  // jobs in flight and returns the unfinished ones.
+  // Waits for PostgreSQL if it does not answer yet, then runs the slots until request_stop(),
+  // then waits up to RUNNER_SHUTDOWN_GRACE_MS for the jobs in flight and returns the unfinished
+  // ones. Throws SchemaError when the table is not what this runner needs.
   RunResult run();
   void request_stop();
   bool stopping() const { return stop_.load(); }
 
   struct Slot;  // per-slot state, defined in worker.cpp
 
+  class SchemaError : public std::runtime_error {
+   public:
+    using std::runtime_error::runtime_error;
+  };
+
  private:
+  bool wait_for_database();
   void slot_loop(Slot& slot);
   int return_abandoned_jobs();
 
@@ -56,6 +68,8 @@ class Worker {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Slot>> slots_;
+  std::unique_ptr<db::Submissions> probe_db_;
+  std::unique_ptr<Breakers> breakers_;
 };
 
 }  // namespace runner::service

@@ -6,8 +6,10 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "aws/error.hpp"
 #include "aws/s3.hpp"
@@ -146,6 +148,120 @@ TEST(ContainerCredentials, ConfiguredButDownIsAnErrorNotAFallThroughToImds) {
   EXPECT_EQ(imds_hits, 0);
 }
 
+TEST(ContainerCredentials, ServerErrorsAreRetriedWithBackoff) {
+  LocalServer ecs;
+  std::atomic<int> hits = 0;
+  std::vector<steady_clock::time_point> at;
+  std::mutex m;
+  (*ecs).Get("/creds", [&](const httplib::Request&, httplib::Response& res) {
+    {
+      std::lock_guard lock(m);
+      at.push_back(steady_clock::now());
+    }
+    if (++hits <= 2) {
+      res.status = hits == 1 ? 500 : 503;
+      return;
+    }
+    res.set_content(credentials_json("ASIARETRIED", Clock::now() + hours(1)), "application/json");
+  });
+  Env env = {{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds"}, {"HOME", "/nonexistent"}};
+  EXPECT_EQ(DefaultCredentialsChain(env, options_for(ecs)).get().access_key_id, "ASIARETRIED");
+  EXPECT_EQ(hits, 3);
+  std::lock_guard lock(m);
+  ASSERT_EQ(at.size(), 3u);
+  EXPECT_GE(at[1] - at[0], milliseconds(100));  // 100 ms, then 200 ms
+  EXPECT_GE(at[2] - at[1], milliseconds(200));
+  EXPECT_LT(at[2] - at[0], seconds(3));
+}
+
+TEST(ContainerCredentials, TimeoutsAreRetried) {
+  LocalServer ecs;
+  std::atomic<int> hits = 0;
+  (*ecs).Get("/creds", [&](const httplib::Request&, httplib::Response& res) {
+    if (++hits <= 2) std::this_thread::sleep_for(milliseconds(800));  // past the 300 ms timeout
+    res.set_content(credentials_json("ASIASLOW", Clock::now() + hours(1)), "application/json");
+  });
+  DefaultCredentialsChain::Options o = options_for(ecs);
+  o.remote.timeout = milliseconds(300);
+  Env env = {{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds"}, {"HOME", "/nonexistent"}};
+  EXPECT_EQ(DefaultCredentialsChain(env, o).get().access_key_id, "ASIASLOW");
+  EXPECT_EQ(hits, 3);
+}
+
+TEST(ContainerCredentials, ClientErrorsAreNotRetried) {
+  LocalServer ecs;
+  std::atomic<int> hits = 0;
+  (*ecs).Get("/creds", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.status = 403;
+  });
+  Env env = {{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds"}, {"HOME", "/nonexistent"}};
+  try {
+    DefaultCredentialsChain(env, options_for(ecs)).get();
+    FAIL();
+  } catch (const AwsError& e) {
+    EXPECT_EQ(e.code(), "CredentialsEndpointError") << e.what();
+    EXPECT_EQ(e.http_status(), 403);
+    EXPECT_FALSE(e.retryable());
+  }
+  EXPECT_EQ(hits, 1);
+}
+
+TEST(ContainerCredentials, EndpointDownForGoodIsOneLineNamingTheEndpoint) {
+  DefaultCredentialsChain::Options o;
+  o.remote.ecs_host = "http://127.0.0.1:1";  // nothing listens there
+  o.remote.imds_endpoint = "http://127.0.0.1:1";
+  Env env = {{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/task"},
+             {"HOME", "/nonexistent"}};
+  const auto start = steady_clock::now();
+  try {
+    DefaultCredentialsChain(env, o).get();
+    FAIL();
+  } catch (const AwsError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    EXPECT_EQ(what.rfind("credentials ContainerCredentials http://127.0.0.1:1/v2/credentials/task "
+                         "failed: CredentialsEndpointUnavailable: ",
+                         0),
+              0u)
+        << what;
+    EXPECT_NE(what.find("after 3 attempts"), std::string::npos) << what;
+    EXPECT_EQ(e.attempts(), 3);
+    EXPECT_TRUE(e.retryable());
+    EXPECT_TRUE(e.is_network());
+    EXPECT_EQ(e.http_status(), 0);
+  }
+  EXPECT_GE(steady_clock::now() - start, milliseconds(300));  // backed off 100 + 200 ms
+
+  // A server that keeps failing: the last status is in the error.
+  LocalServer ecs;
+  std::atomic<int> hits = 0;
+  (*ecs).Get("/creds", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.status = 502;
+  });
+  DefaultCredentialsChain::Options down = options_for(ecs);
+  down.remote.attempts = 4;
+  down.remote.retry_base_delay = milliseconds(10);
+  try {
+    DefaultCredentialsChain(
+        {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/creds"}, {"HOME", "/nonexistent"}},
+        down)
+        .get();
+    FAIL();
+  } catch (const AwsError& e) {
+    EXPECT_STREQ(e.what(),
+                 fmt::format("credentials ContainerCredentials {}/creds failed: "
+                             "CredentialsEndpointUnavailable (HTTP 502): the endpoint answered "
+                             "with a server error after 4 attempts",
+                             ecs.url())
+                     .c_str());
+    EXPECT_FALSE(e.is_network());
+    EXPECT_TRUE(e.retryable());
+  }
+  EXPECT_EQ(hits, 4);
+}
+
 TEST(ContainerCredentials, EnvironmentComesFirst) {
   LocalServer ecs;
   std::atomic<int> hits = 0;
@@ -164,11 +280,17 @@ TEST(ContainerCredentials, EnvironmentComesFirst) {
 struct FakeImds {
   LocalServer server;
   std::atomic<int> token_puts = 0, credential_gets = 0;
+  std::atomic<int> token_failures = 0;  // the next this many token PUTs answer 503
   std::atomic<bool> failing = false;
   std::function<Clock::time_point()> expiration;
   FakeImds() {
     (*server).Put("/latest/api/token", [this](const httplib::Request& req, httplib::Response& res) {
       ++token_puts;
+      if (token_failures > 0) {
+        --token_failures;
+        res.status = 503;
+        return;
+      }
       if (req.get_header_value("x-aws-ec2-metadata-token-ttl-seconds").empty()) {
         res.status = 400;
         return;
@@ -212,6 +334,35 @@ TEST(ImdsCredentials, TokenThenRoleThenCredentials) {
   EXPECT_EQ(c.source, "imds");
   EXPECT_EQ(imds.token_puts, 1);
   EXPECT_EQ(imds.credential_gets, 1);
+}
+
+TEST(ImdsCredentials, FailingTwiceThenAnsweringIsRetried) {
+  FakeImds imds;
+  imds.expiration = [] { return Clock::now() + hours(6); };
+  imds.token_failures = 2;
+  DefaultCredentialsChain chain(
+      {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.server.url()}, {"HOME", "/nonexistent"}});
+  EXPECT_EQ(chain.get().access_key_id, "ASIAIMDS1");
+  EXPECT_EQ(imds.token_puts, 3);
+  EXPECT_EQ(imds.credential_gets, 1);
+}
+
+TEST(ImdsCredentials, UnreachableIsNamedInTheChainsError) {
+  DefaultCredentialsChain::Options o;
+  o.remote.imds_endpoint = "http://127.0.0.1:1";
+  try {
+    DefaultCredentialsChain({{"HOME", "/nonexistent"}}, o).get();
+    FAIL();
+  } catch (const AwsError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(e.code(), "NoCredentials");
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    EXPECT_NE(what.find("instance metadata (CredentialsEndpointUnavailable from "
+                        "http://127.0.0.1:1/latest/api/token: "),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("after 3 attempts)"), std::string::npos) << what;
+  }
 }
 
 TEST(ImdsCredentials, DisabledByVariable) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "aws/error.hpp"
+#include "aws/retry.hpp"
 #include "aws/s3.hpp"
 #include "aws/sqs.hpp"
 
@@ -44,11 +45,9 @@ TEST(S3Errors, EmptyOrForeignBodiesFallBackToTheStatus) {
 TEST(SqsErrors, ParsesJsonType) {
   auto info = parse_json_error(response(
       400,
-      R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."})",
-      {{"x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"}}));
+      R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."})"));
   EXPECT_EQ(info.code, "QueueDoesNotExist");
-  EXPECT_EQ(info.message,
-            "The specified queue does not exist. (AWS.SimpleQueueService.NonExistentQueue)");
+  EXPECT_EQ(info.message, "The specified queue does not exist.");
   auto old =
       parse_json_error(response(400, R"({"__type":"InvalidSignatureException","Message":"m"})"));
   EXPECT_EQ(old.code, "InvalidSignatureException");
@@ -57,6 +56,86 @@ TEST(SqsErrors, ParsesJsonType) {
       response(403, "", {{"x-amzn-errortype", "UnrecognizedClientException:http://internal/"}}));
   EXPECT_EQ(header.code, "UnrecognizedClientException");
   EXPECT_EQ(parse_json_error(response(500, "oops")).code, "Http500");
+  EXPECT_EQ(parse_json_error(response(500, "oops")).message, "oops");
+  EXPECT_EQ(parse_json_error(response(400, R"({"code":"com.amazonaws.sqs#OverLimit"})")).code,
+            "OverLimit");
+}
+
+TEST(SqsErrors, TypeIsStrippedOfNamespaceAndUrlSuffix) {
+  EXPECT_EQ(json_error_code("com.amazonaws.sqs#QueueDoesNotExist"), "QueueDoesNotExist");
+  EXPECT_EQ(json_error_code("AWS.SimpleQueueService.NonExistentQueue"),
+            "AWS.SimpleQueueService.NonExistentQueue");
+  EXPECT_EQ(
+      json_error_code(
+          "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/"),
+      "ThrottlingException");
+  // ':' is cut first, so a '#' in the URL part does not matter.
+  EXPECT_EQ(json_error_code("com.amazon.coral.service#InvalidSignatureException:http://x/#frag"),
+            "InvalidSignatureException");
+  EXPECT_EQ(json_error_code("aws.protocoltests#Weird#Nested"), "Nested");
+  EXPECT_EQ(json_error_code(""), "");
+
+  auto info = parse_json_error(response(
+      400,
+      R"({"__type":"ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/","message":"Rate exceeded"})"));
+  EXPECT_EQ(info.code, "ThrottlingException");
+  EXPECT_EQ(info.message, "Rate exceeded");
+}
+
+TEST(SqsErrors, QueryErrorHeaderCodeWins) {
+  auto info = parse_json_error(response(
+      400,
+      R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."})",
+      {{"x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"}}));
+  EXPECT_EQ(info.code, "AWS.SimpleQueueService.NonExistentQueue");
+  EXPECT_EQ(info.message, "The specified queue does not exist.");
+  // Without a ';' the whole value is the code; an empty code part is ignored.
+  EXPECT_EQ(parse_json_error(
+                response(400, R"({"__type":"com.amazonaws.sqs#A"})", {{"x-amzn-query-error", "B"}}))
+                .code,
+            "B");
+  EXPECT_EQ(parse_json_error(response(400, R"({"__type":"com.amazonaws.sqs#A"})",
+                                      {{"x-amzn-query-error", ";Sender"}}))
+                .code,
+            "A");
+  // With no body at all, the header alone gives the code.
+  EXPECT_EQ(parse_json_error(response(400, "",
+                                      {{"x-amzn-query-error",
+                                        "AWS.SimpleQueueService.QueueDeletedRecently;Sender"}}))
+                .code,
+            "AWS.SimpleQueueService.QueueDeletedRecently");
+}
+
+TEST(SqsErrors, ThrottlingTypesAreRetried) {
+  for (const char* type :
+       {"ThrottlingException", "com.amazonaws.sqs#ThrottlingException",
+        "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/",
+        "com.amazonaws.sqs#RequestThrottled", "Throttling", "com.amazonaws.sqs#KmsThrottled",
+        "ThrottledException", "TooManyRequestsException", "RequestThrottledException",
+        "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"}) {
+    std::string body = R"({"__type":")" + std::string(type) + R"(","message":"slow down"})";
+    auto info = parse_json_error(response(400, body));
+    EXPECT_EQ(classify_response(400, info.code), FailureKind::Throttling)
+        << type << " " << info.code;
+  }
+  // The legacy codes SQS sends in x-amzn-query-error are throttling too.
+  for (const char* query :
+       {"AWS.SimpleQueueService.RequestThrottled;Sender", "KMS.ThrottlingException;Sender",
+        "RequestThrottled;Sender", "Throttling;Sender"}) {
+    auto info = parse_json_error(response(400, R"({"__type":"com.amazonaws.sqs#KmsThrottled"})",
+                                          {{"x-amzn-query-error", query}}));
+    EXPECT_EQ(classify_response(400, info.code), FailureKind::Throttling) << query;
+  }
+  // Not throttling: stays a client error.
+  auto missing = parse_json_error(
+      response(400, R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist"})",
+               {{"x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"}}));
+  EXPECT_EQ(classify_response(400, missing.code), FailureKind::None);
+  auto internal = parse_json_error(response(
+      500,
+      R"({"__type":"InternalFailure:http://internal.amazon.com/coral/com.amazon.coral.service/"})"));
+  EXPECT_EQ(internal.code, "InternalFailure");
+  EXPECT_EQ(classify_response(400, internal.code), FailureKind::Transient);
 }
 
 TEST(AwsError, OneLineWithCodeResourceAndRequestId) {
@@ -81,6 +160,35 @@ TEST(AwsError, OneLineWithCodeResourceAndRequestId) {
   AwsError retried(d);
   EXPECT_STREQ(retried.what(),
                "sqs ReceiveMessage failed: ServiceUnavailable (HTTP 503) after 3 attempts");
+  EXPECT_TRUE(retried.retryable());
+  EXPECT_FALSE(retried.is_network());
+  EXPECT_EQ(retried.attempts(), 3);
+}
+
+TEST(AwsError, ExposesTheFaultClassification) {
+  AwsError::Details d;
+  d.service = "sqs";
+  d.operation = "ReceiveMessage";
+  d.code = "ConnectionFailed";
+  d.message = "Couldn't connect to server";
+  d.attempts = 3;
+  d.retryable = true;
+  d.network = true;
+  AwsError refused(d);
+  EXPECT_EQ(refused.code(), "ConnectionFailed");
+  EXPECT_EQ(refused.http_status(), 0);
+  EXPECT_TRUE(refused.retryable());
+  EXPECT_TRUE(refused.is_network());
+  EXPECT_EQ(refused.attempts(), 3);
+  // The defaults: not retryable, not a network failure.
+  AwsError::Details p;
+  p.service = "s3";
+  p.operation = "GetObject";
+  p.code = "NoSuchKey";
+  AwsError plain(p);
+  EXPECT_FALSE(plain.retryable());
+  EXPECT_FALSE(plain.is_network());
+  EXPECT_STREQ(plain.what(), "s3 GetObject failed: NoSuchKey");
 }
 
 }  // namespace

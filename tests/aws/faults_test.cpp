@@ -1,5 +1,6 @@
 // Retries under injected faults: tests/aws/servers/fault_proxy.py sits between the client and
-// fauxqs and fails the first N requests with an error status, a dropped connection or a delay.
+// fauxqs and fails the first N requests with an error status, a dropped connection or a delay,
+// or plays a server whose clock disagrees with the client's (clock skew correction).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -42,6 +43,21 @@ class Faults : public ::testing::Test {
     return nlohmann::json::parse(testing::control(proxy_->port(), "GET", "/__stats").body);
   }
   int proxied_requests() { return proxy_stats()["requests"]; }
+  // The X-Amz-Date of each proxied request, as times.
+  std::vector<Clock::time_point> signing_times() {
+    std::vector<Clock::time_point> out;
+    const nlohmann::json stats = proxy_stats();
+    for (const auto& d : stats["amz_dates"]) {
+      auto t = parse_amz_date(d.get<std::string>());
+      EXPECT_TRUE(t) << d;
+      out.push_back(t.value_or(Clock::time_point{}));
+    }
+    return out;
+  }
+  static std::chrono::seconds off_by(Clock::time_point t, Clock::time_point expected) {
+    auto d = std::chrono::duration_cast<std::chrono::seconds>(t - expected);
+    return d < std::chrono::seconds(0) ? -d : d;
+  }
 
   std::unique_ptr<testing::ChildProcess> upstream_;
   std::unique_ptr<testing::ChildProcess> proxy_;
@@ -77,6 +93,7 @@ TEST_F(Faults, PersistentServerErrorGivesUpAfterThreeAttempts) {
                  "s3 GetObject s3://b/k failed: InternalError (HTTP 500): injected InternalError "
                  "[request id FAULT-REQUEST-ID] after 3 attempts");
     EXPECT_TRUE(e.retryable());
+    EXPECT_FALSE(e.is_network());
   }
   EXPECT_EQ(proxied_requests(), 3);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "k"));
@@ -104,6 +121,7 @@ TEST_F(Faults, ClientErrorsAreNotRetried) {
   } catch (const AwsError& e) {
     EXPECT_EQ(e.code(), "AccessDenied");
     EXPECT_FALSE(e.retryable());
+    EXPECT_FALSE(e.is_network());
     EXPECT_EQ(e.details().attempts, 1);
   }
   EXPECT_EQ(proxied_requests(), 1);
@@ -123,6 +141,38 @@ TEST_F(Faults, SqsThrottlingIsRetried) {
   auto got = sqs.receive_messages(queue_, testing::receive_options(1));
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].body, "hello");
+}
+
+TEST_F(Faults, SqsThrottlingWithCoralTypeAndQueryErrorHeaderIsRetried) {
+  SqsClient sqs(proxied(), creds());
+  record_sleeps(sqs.service());
+  fault({{"mode", "status"},
+         {"status", 400},
+         {"format", "json"},
+         {"type",
+          "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/"},
+         {"query_error", "AWS.SimpleQueueService.RequestThrottled;Sender"},
+         {"count", 2}});
+  sqs.send_message(queue_, "throttled");
+  EXPECT_EQ(proxied_requests(), 3);
+  EXPECT_EQ(sleeps_.size(), 2u);
+
+  fault({{"mode", "status"},
+         {"status", 400},
+         {"format", "json"},
+         {"type", "com.amazonaws.sqs#KmsThrottled"},
+         {"query_error", "KMS.ThrottlingException;Sender"},
+         {"count", 10}});
+  try {
+    sqs.send_message(queue_, "throttled for good");
+    FAIL();
+  } catch (const AwsError& e) {
+    EXPECT_EQ(e.code(), "KMS.ThrottlingException") << e.what();
+    EXPECT_TRUE(e.retryable());
+    EXPECT_FALSE(e.is_network());
+    EXPECT_EQ(e.http_status(), 400);
+    EXPECT_EQ(e.attempts(), 3);
+  }
 }
 
 TEST_F(Faults, SqsFinalErrorNamesTypeAndMessage) {
@@ -167,6 +217,7 @@ TEST_F(Faults, DropsExhaustAttemptsWithAClearError) {
   } catch (const AwsError& e) {
     EXPECT_EQ(e.code(), "ConnectionBroken") << e.what();
     EXPECT_EQ(e.details().attempts, 3);
+    EXPECT_TRUE(e.is_network());
     EXPECT_NE(std::string(e.what()).find("after 3 attempts"), std::string::npos);
   }
 }
@@ -189,6 +240,7 @@ TEST_F(Faults, TimeoutsAreRetriedThenReported) {
   } catch (const AwsError& e) {
     EXPECT_EQ(e.code(), "Timeout") << e.what();
     EXPECT_EQ(e.details().attempts, 3);
+    EXPECT_TRUE(e.is_network());
   }
   // Three bounded attempts, not a hang.
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
@@ -215,6 +267,114 @@ TEST_F(Faults, LargeUploadRejectedBeforeItsBodyIsRetriedFromTheFile) {
   EXPECT_EQ(sha256_file_hex(dir_ / "back2.bin"), sha256_hex(data));
 }
 
+TEST_F(Faults, ServerClockAnHourAheadIsLearnedFromTheDateHeader) {
+  // S3 answers 403 RequestTimeTooSkewed with its own Date, an hour ahead of ours.
+  S3Client s3(proxied(), creds());
+  record_sleeps(s3.service());
+  fault({{"mode", "skew"}, {"seconds", 3600}, {"code", "RequestTimeTooSkewed"}});
+  const auto before = Clock::now();
+  s3.put_object("b", "skewed", "data");
+  auto times = signing_times();
+  ASSERT_EQ(times.size(), 2u);
+  EXPECT_LE(off_by(times[0], before), std::chrono::seconds(5));  // the local clock
+  // Signed again at once with the server's time, no backoff.
+  EXPECT_LE(off_by(times[1], before + std::chrono::hours(1)), std::chrono::seconds(5));
+  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_EQ(proxy_stats()["faults"], 1);
+  auto offset = s3.service().clock_offset();
+  EXPECT_GT(offset, std::chrono::minutes(59));
+  EXPECT_LT(offset, std::chrono::minutes(61));
+  // Later requests use the offset: no more rejections.
+  s3.get_object("b", "skewed", dir_ / "skewed");
+  EXPECT_EQ(testing::read_file(dir_ / "skewed"), "data");
+  times = signing_times();
+  ASSERT_EQ(times.size(), 3u);
+  EXPECT_LE(off_by(times[2], Clock::now() + std::chrono::hours(1)), std::chrono::seconds(5));
+  EXPECT_EQ(proxy_stats()["faults"], 1);
+}
+
+TEST_F(Faults, LocalClockAnHourBehindIsCorrectedForSqsFromTheMessage) {
+  // SQS's way: InvalidSignatureException "Signature expired: ... (<server time> - 5 min.)", and
+  // here no Date header at all. The server's clock is right; ours runs an hour late.
+  SqsClient sqs(proxied(), creds());
+  sqs.service().set_clock([] { return Clock::now() - std::chrono::hours(1); });
+  fault({{"mode", "skew"},
+         {"seconds", 0},
+         {"status", 400},
+         {"code", "InvalidSignatureException"},
+         {"format", "json"},
+         {"date_header", false}});
+  sqs.send_message(queue_, "on time");
+  auto times = signing_times();
+  ASSERT_EQ(times.size(), 2u);
+  EXPECT_LE(off_by(times[0], Clock::now() - std::chrono::hours(1)), std::chrono::seconds(5));
+  EXPECT_LE(off_by(times[1], Clock::now()), std::chrono::seconds(5));
+  EXPECT_GT(sqs.service().clock_offset(), std::chrono::minutes(59));
+  auto got = sqs.receive_messages(queue_, testing::receive_options(1));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].body, "on time");
+  EXPECT_EQ(proxy_stats()["faults"], 1);
+  EXPECT_EQ(proxied_requests(), 3);
+}
+
+TEST_F(Faults, SignatureDoesNotMatchIsASkewOnlyBeyondFourMinutes) {
+  // A wrong signature from a client with a good clock: not retried, not corrected.
+  S3Client s3(proxied(), creds());
+  fault({{"mode", "status"}, {"status", 403}, {"code", "SignatureDoesNotMatch"}, {"count", 10}});
+  try {
+    s3.put_object("b", "k", "v");
+    FAIL();
+  } catch (const AwsError& e) {
+    EXPECT_EQ(e.code(), "SignatureDoesNotMatch");
+    EXPECT_FALSE(e.retryable());
+    EXPECT_EQ(e.attempts(), 1);
+  }
+  EXPECT_EQ(proxied_requests(), 1);
+  EXPECT_EQ(s3.service().clock_offset(), milliseconds(0));
+
+  // The same code from a server ten minutes ahead: corrected.
+  ASSERT_EQ(testing::control(proxy_->port(), "POST", "/__reset").status, 200);
+  fault({{"mode", "skew"},
+         {"seconds", 600},
+         {"code", "SignatureDoesNotMatch"},
+         {"message",
+          "The request signature we calculated does not match the signature you "
+          "provided."}});
+  s3.put_object("b", "k", "v");
+  EXPECT_EQ(proxied_requests(), 2);
+  EXPECT_GT(s3.service().clock_offset(), std::chrono::minutes(9));
+}
+
+TEST_F(Faults, SkewCorrectionIsTriedOncePerRequest) {
+  // A server that rejects every signing time (tolerance -1): one correction, then the error.
+  S3Client s3(proxied(), creds());
+  record_sleeps(s3.service());
+  fault({{"mode", "skew"}, {"seconds", 3600}, {"tolerance", -1}});
+  try {
+    s3.put_object("b", "k", "v");
+    FAIL();
+  } catch (const AwsError& e) {
+    EXPECT_EQ(e.code(), "RequestTimeTooSkewed") << e.what();
+    EXPECT_EQ(e.http_status(), 403);
+    EXPECT_FALSE(e.retryable());
+    EXPECT_EQ(e.attempts(), 2);
+  }
+  EXPECT_EQ(proxied_requests(), 2);
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(Faults, SkewCorrectionDoesNotUseUpRetries) {
+  // With a single attempt allowed, the re-signed attempt still happens: it is free.
+  ClientConfig config = proxied();
+  config.retry.max_attempts = 1;
+  S3Client s3(config, creds());
+  s3.service().set_clock([] { return Clock::now() - std::chrono::minutes(30); });
+  fault({{"mode", "skew"}, {"seconds", 0}});
+  s3.put_object("b", "k", "v");
+  EXPECT_EQ(proxied_requests(), 2);
+  EXPECT_EQ(s3.service().retry().tokens(), 500);  // no retry tokens taken
+}
+
 TEST_F(Faults, ConnectionRefusedIsRetriedThenReported) {
   ClientConfig config = testing::local_config(1);  // nothing listens on port 1
   S3Client s3(config, creds());
@@ -225,6 +385,9 @@ TEST_F(Faults, ConnectionRefusedIsRetriedThenReported) {
   } catch (const AwsError& e) {
     EXPECT_EQ(e.code(), "ConnectionFailed") << e.what();
     EXPECT_EQ(e.details().attempts, 3);
+    EXPECT_TRUE(e.is_network());
+    EXPECT_TRUE(e.retryable());
+    EXPECT_EQ(e.http_status(), 0);
   }
   EXPECT_EQ(sleeps_.size(), 2u);
 }

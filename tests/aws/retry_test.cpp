@@ -27,6 +27,24 @@ TEST(RetryClassification, ServerErrorsAndThrottlingAreRetried) {
   EXPECT_EQ(classify_response(400, "RequestTimeout"), FailureKind::Transient);
 }
 
+TEST(RetryClassification, ThrottlingCodesOfJsonServicesAndTheirLegacyForms) {
+  for (const char* code :
+       {"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "RequestThrottled", "KmsThrottled",
+        "AWS.SimpleQueueService.RequestThrottled", "KMS.ThrottlingException",
+        "AWS.SimpleQueueService.Throttling"}) {
+    EXPECT_TRUE(is_throttling_code(code)) << code;
+    EXPECT_EQ(classify_response(400, code), FailureKind::Throttling) << code;
+  }
+  EXPECT_TRUE(is_transient_code("AWS.SimpleQueueService.InternalError"));
+  // A dotted code is matched by its last part only, not by a prefix or an inner part.
+  for (const char* code : {"AWS.SimpleQueueService.NonExistentQueue", "Throttling.Other",
+                           "ThrottlingExceptionX", "X.", "."}) {
+    EXPECT_FALSE(is_throttling_code(code)) << code;
+    EXPECT_EQ(classify_response(400, code), FailureKind::None) << code;
+  }
+}
+
 TEST(RetryClassification, ClientErrorsAreNot) {
   for (const char* code :
        {"NoSuchKey", "AccessDenied", "SignatureDoesNotMatch", "QueueDoesNotExist",

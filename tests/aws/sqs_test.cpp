@@ -91,7 +91,8 @@ TEST_F(SqsTest, ErrorsCarryTypeAndMessage) {
     sqs_->send_message(queue_ + "-missing", "x");
     FAIL();
   } catch (const AwsError& e) {
-    EXPECT_EQ(e.code(), "QueueDoesNotExist");
+    // The code of x-amzn-query-error wins over "__type" (com.amazonaws.sqs#QueueDoesNotExist).
+    EXPECT_EQ(e.code(), "AWS.SimpleQueueService.NonExistentQueue");
     EXPECT_EQ(e.http_status(), 400);
     EXPECT_EQ(e.details().attempts, 1);
     EXPECT_NE(std::string(e.what()).find("The specified queue does not exist"), std::string::npos)
@@ -101,7 +102,8 @@ TEST_F(SqsTest, ErrorsCarryTypeAndMessage) {
     sqs_->receive_messages(queue_, testing::receive_options(25));
     FAIL();
   } catch (const AwsError& e) {
-    EXPECT_EQ(e.code(), "InvalidParameterValue") << e.what();
+    // fauxqs namespaces every legacy code (real SQS sends "InvalidParameterValue;Sender").
+    EXPECT_EQ(e.code(), "AWS.SimpleQueueService.InvalidParameterValue") << e.what();
   }
 }
 

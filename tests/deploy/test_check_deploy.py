@@ -99,9 +99,9 @@ class CheckDeployTest(unittest.TestCase):
 
     def test_visibility_and_redrive_against_env(self):
         self.edit(TEMPLATE, "VisibilityTimeout: 180", "VisibilityTimeout: 120")
-        self.edit(TEMPLATE, "maxReceiveCount: 5", "maxReceiveCount: 3")
+        self.edit(TEMPLATE, "maxReceiveCount: 20", "maxReceiveCount: 10")
         self.assertFails("VisibilityTimeout 120 must be >= RUNNER_TIMEOUT_MS / 1000 + 60 = 180",
-                         "maxReceiveCount 3 must be >= RUNNER_MAX_ATTEMPTS + 1 = 4")
+                         "maxReceiveCount 10 must be >= max(20, RUNNER_MAX_ATTEMPTS + 1) = 20")
 
     def test_fargate_capabilities(self):
         self.edit(FARGATE, '"AUDIT_WRITE", ', "")

@@ -1,7 +1,11 @@
-// The worker's pure parts: message parsing, PIT id safety, retry delays, metrics text.
+// The worker's pure parts: message parsing, PIT id safety, retry delays, breakers, metrics text.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "db/submissions.hpp"
+#include "service/breaker.hpp"
 #include "service/job_message.hpp"
 #include "service/job_processor.hpp"
 #include "service/metrics.hpp"
@@ -34,11 +38,68 @@ TEST(JobMessage, PitIdsCannotLeaveThePitsFolder) {
   }
 }
 
+TEST(JobMessage, APitIdThatCannotBeAFolderIsABadMessage) {
+  auto r = parse_job_message(R"({"submissionId":"s3","pitId":"../etc","zipKey":"k"})");
+  EXPECT_FALSE(r.job);
+  EXPECT_EQ(r.submission_id, "s3");
+  EXPECT_NE(r.error.find("pitId is not a folder name"), std::string::npos) << r.error;
+}
+
 TEST(Retry, VisibilityGrowsAndIsCapped) {
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(1), 2);
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(2), 4);
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(3), 8);
+  EXPECT_EQ(JobProcessor::retry_delay_seconds(1), 5);
+  EXPECT_EQ(JobProcessor::retry_delay_seconds(2), 10);
+  EXPECT_EQ(JobProcessor::retry_delay_seconds(3), 20);
+  EXPECT_EQ(JobProcessor::retry_delay_seconds(8), 640);
+  EXPECT_EQ(JobProcessor::retry_delay_seconds(9), 900);
   EXPECT_EQ(JobProcessor::retry_delay_seconds(50), 900);
+}
+
+TEST(Lease, OutlastsTheVisibilityTimeoutSoADeadHoldersMessageFindsItEnding) {
+  EXPECT_GT(JobProcessor::lease_seconds(30), 30);
+  EXPECT_LE(JobProcessor::lease_seconds(30), 60);
+}
+
+// The breaker opens on a trip, holds while its probe fails, and closes on the probe's first
+// success; /metrics shows the state and counts the outage.
+TEST(Breakers, OpenUntilTheProbeSucceeds) {
+  Metrics m;
+  std::atomic<int> probes{0};
+  std::atomic<bool> database_back{false};
+  Breakers b(m, {[&] {
+                   probes++;
+                   if (!database_back) throw std::runtime_error("connection refused");
+                 },
+                 [] {}, [] {}});
+  EXPECT_FALSE(b.any_open());
+  EXPECT_NE(m.render().find("runner_dependency_up{dependency=\"postgres\"} 1"), std::string::npos);
+  b.trip(Dependency::Postgres, "connection refused");
+  EXPECT_TRUE(b.is_open(Dependency::Postgres));
+  EXPECT_FALSE(b.is_open(Dependency::S3));
+  EXPECT_NE(m.render().find("runner_dependency_up{dependency=\"postgres\"} 0"), std::string::npos);
+  EXPECT_FALSE(b.wait_closed(std::chrono::milliseconds(1500)));  // the first probe failed
+  EXPECT_GE(probes.load(), 1);
+  database_back = true;
+  EXPECT_TRUE(b.wait_closed(std::chrono::seconds(10)));  // the next probe, 2 s later
+  EXPECT_FALSE(b.any_open());
+  const std::string text = m.render();
+  EXPECT_NE(text.find("runner_dependency_up{dependency=\"postgres\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("runner_dependency_outages_total{dependency=\"postgres\"} 1"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Breakers, StopWakesEveryWaiter) {
+  Metrics m;
+  Breakers b(m, {[] { throw std::runtime_error("down"); }, [] {}, [] {}});
+  b.trip(Dependency::Postgres, "down");
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    b.stop();
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(b.wait_closed(std::chrono::seconds(30)));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+  stopper.join();
 }
 
 TEST(Statuses, FinalAreTheVerdictStatuses) {

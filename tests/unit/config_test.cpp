@@ -128,7 +128,8 @@ TEST(Settings, DatabasePartsBuildAUrl) {
               {"DB_NAME", "n"}});
   const auto r = load_settings(env, Purpose::Service);
   EXPECT_TRUE(r.problems.empty());
-  EXPECT_EQ(r.settings.database_url, "postgresql://u:p@ss@db:5432/n");
+  // Keyword/value, each value quoted: a password with @ / % : cannot break a URL.
+  EXPECT_EQ(r.settings.database_url, "host='db' port='5432' user='u' password='p@ss' dbname='n'");
 }
 
 TEST(Settings, PollIntervalIsCappedAtTwentySeconds) {

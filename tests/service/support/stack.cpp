@@ -6,7 +6,6 @@
 
 #include "aws/credentials.hpp"
 #include "db/submissions.hpp"
-#include "schema_sql.hpp"
 
 namespace runner::service::testing {
 
@@ -31,19 +30,32 @@ Stack::Stack() {
   at::write_file(pit / "pit.yaml", yaml);
 
   postgres_ = std::make_unique<PostgresServer>();
-  db::Submissions(postgres_->url()).apply_schema(kSchemaSql);
+  db::Submissions(postgres_->url()).migrate();
   fauxqs_ = at::start_fauxqs();
   auto creds = std::make_shared<aws::StaticCredentialsProvider>(at::test_credentials());
   s3_ = std::make_unique<aws::S3Client>(at::local_config(fauxqs_->port()), creds);
   sqs_ = std::make_unique<aws::SqsClient>(at::local_config(fauxqs_->port()), creds);
 }
 
-void Stack::fresh_queue(int visibility_s) {
+void Stack::fresh_queue(int visibility_s, int max_receives) {
   ++counter_;
   bucket_ = "runner-test-" + std::to_string(counter_);
   s3_->create_bucket(bucket_);
-  queue_url_ = sqs_->create_queue("runner-jobs-" + std::to_string(counter_),
-                                  {{"VisibilityTimeout", std::to_string(visibility_s)}});
+  dlq_url_ = sqs_->create_queue("runner-dlq-" + std::to_string(counter_), {});
+  const std::string dlq_arn = sqs_->get_queue_attributes(dlq_url_, {"QueueArn"}).at("QueueArn");
+  const nlohmann::json redrive = {{"deadLetterTargetArn", dlq_arn},
+                                  {"maxReceiveCount", std::to_string(max_receives)}};
+  queue_url_ = sqs_->create_queue(
+      "runner-jobs-" + std::to_string(counter_),
+      {{"VisibilityTimeout", std::to_string(visibility_s)}, {"RedrivePolicy", redrive.dump()}});
+}
+
+int Stack::dead_letters() {
+  auto a = sqs_->get_queue_attributes(
+      dlq_url_, {"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"});
+  int n = 0;
+  for (const auto& [k, v] : a) n += std::stoi(v);
+  return n;
 }
 
 std::map<std::string, std::string> Stack::env(std::optional<int> endpoint_port,
@@ -84,6 +96,34 @@ fs::path Stack::zip(const std::string& name) {
   return z;
 }
 
+fs::path Stack::zip_with(const std::string& base, const std::string& name,
+                         const std::map<std::string, std::string>& files) {
+  const fs::path src = dir_->path() / ("src-" + name);
+  const fs::path z = dir_->path() / (name + ".zip");
+  fs::remove_all(src);
+  fs::remove(z);
+  fs::copy(at::source_dir() / "examples/submissions" / base, src, fs::copy_options::recursive);
+  for (const auto& [path, content] : files) {
+    fs::create_directories((src / path).parent_path());
+    at::write_file(src / path, content);
+  }
+  auto [rc, out] = sh("cd '" + src.string() + "' && zip -qr '" + z.string() + "' .");
+  if (rc != 0) throw std::runtime_error("zip failed: " + out);
+  return z;
+}
+
+void Stack::upload(const std::string& id, const fs::path& zip) {
+  s3_->put_object_file(bucket_, "submissions/" + id + ".zip", zip, "application/zip");
+}
+
+void Stack::upload_to(const std::string& bucket, const std::string& key, const fs::path& zip) {
+  s3_->put_object_file(bucket, key, zip, "application/zip");
+}
+
+void Stack::create_bucket(const std::string& bucket) {
+  s3_->create_bucket(bucket);
+}
+
 void Stack::enqueue(const std::string& id, const fs::path& zip, const std::string& pit) {
   const std::string key = "submissions/" + id + ".zip";
   s3_->put_object_file(bucket_, key, zip, "application/zip");
@@ -106,8 +146,9 @@ std::optional<Row> Stack::row(const std::string& id) {
   pqxx::work w(c);
   auto r = w.exec_params(
       "SELECT status, COALESCE(score, 0), COALESCE(max_score, 0), COALESCE(tests_passed, 0), "
-      "COALESCE(tests_total, 0), attempts, COALESCE(log_key, ''), COALESCE(feedback_key, ''), "
-      "COALESCE(error, '') FROM submissions WHERE id = $1",
+      "COALESCE(tests_total, 0), COALESCE(attempts, 0), COALESCE(log_key, ''), "
+      "COALESCE(feedback_key, ''), COALESCE(error, ''), COALESCE(failed_attempts, 0), "
+      "COALESCE(infra_retries, 0) FROM submissions WHERE id = $1",
       id);
   if (r.empty()) return std::nullopt;
   Row row;
@@ -120,6 +161,8 @@ std::optional<Row> Stack::row(const std::string& id) {
   row.log_key = r[0][6].as<std::string>();
   row.feedback_key = r[0][7].as<std::string>();
   row.error = r[0][8].as<std::string>();
+  row.failed_attempts = r[0][9].as<int>();
+  row.infra_retries = r[0][10].as<int>();
   return row;
 }
 
@@ -127,6 +170,13 @@ std::string Stack::sql(const std::string& query) {
   pqxx::connection c(postgres_->url());
   pqxx::work w(c);
   return w.exec1(query)[0].as<std::string>();
+}
+
+void Stack::exec(const std::string& statement) {
+  pqxx::connection c(postgres_->url());
+  pqxx::work w(c);
+  w.exec(statement);
+  w.commit();
 }
 
 std::vector<std::string> Stack::wait_final(const std::vector<std::string>& ids,

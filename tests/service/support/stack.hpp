@@ -21,7 +21,7 @@ namespace runner::service::testing {
 struct Row {
   std::string status;
   double score = 0, max_score = 0;
-  int tests_passed = 0, tests_total = 0, attempts = 0;
+  int tests_passed = 0, tests_total = 0, attempts = 0, failed_attempts = 0, infra_retries = 0;
   std::string log_key, feedback_key, error;
 };
 
@@ -30,8 +30,11 @@ class Stack {
   // One PostgreSQL and one fauxqs for the whole test binary (started on first use).
   static Stack& shared();
 
-  // A fresh bucket and queue (VisibilityTimeout `visibility_s`) for the calling test.
-  void fresh_queue(int visibility_s = 30);
+  // A fresh bucket and queue (VisibilityTimeout `visibility_s`) for the calling test, with a
+  // dead-letter queue after `max_receives` receives (the redrive policy operators set).
+  void fresh_queue(int visibility_s = 30, int max_receives = 5);
+  // Messages the redrive policy moved to the dead-letter queue.
+  int dead_letters();
 
   // The runner's environment; `endpoint_port` overrides the AWS endpoint (the fault proxy).
   std::map<std::string, std::string> env(std::optional<int> endpoint_port = std::nullopt,
@@ -39,6 +42,15 @@ class Stack {
 
   // ZIPs of examples/submissions/<name> (correct, partial, broken), built once.
   std::filesystem::path zip(const std::string& name);
+  // A ZIP of examples/submissions/<base> with `files` (relative path -> content) added or
+  // replaced; `name` names the ZIP.
+  std::filesystem::path zip_with(const std::string& base, const std::string& name,
+                                 const std::map<std::string, std::string>& files);
+  // Uploads a ZIP to the bucket under submissions/<id>.zip, or anywhere.
+  void upload(const std::string& id, const std::filesystem::path& zip);
+  void upload_to(const std::string& bucket, const std::string& key,
+                 const std::filesystem::path& zip);
+  void create_bucket(const std::string& bucket);
   // Uploads the ZIP, inserts the QUEUED row, sends the message (like `runner enqueue`).
   void enqueue(const std::string& id, const std::filesystem::path& zip,
                const std::string& pit = "calculator");
@@ -57,6 +69,8 @@ class Stack {
   std::string content_type(const std::string& key);
   // SQL for checks (one value as text).
   std::string sql(const std::string& query);
+  // SQL that returns nothing (fixtures).
+  void exec(const std::string& statement);
 
   PostgresServer& postgres() { return *postgres_; }
   int fauxqs_port() const { return fauxqs_->port(); }
@@ -71,7 +85,7 @@ class Stack {
   std::unique_ptr<aws::testing::ChildProcess> fauxqs_;
   std::unique_ptr<aws::S3Client> s3_;
   std::unique_ptr<aws::SqsClient> sqs_;
-  std::string bucket_, queue_url_;
+  std::string bucket_, queue_url_, dlq_url_;
   int counter_ = 0;
 };
 

@@ -284,17 +284,23 @@ TakeResult Submissions::take_lease(const std::string& id, const std::string& pit
   });
 }
 
-bool Submissions::renew_lease(const std::string& id, const std::string& token, int lease_seconds) {
-  if (token.empty()) return false;
-  return with_connection("renew lease", [&](pqxx::connection& c) {
+template <typename... Args>
+bool Submissions::update_one_row(const char* what, const char* sql, const Args&... args) {
+  return with_connection(what, [&](pqxx::connection& c) {
     pqxx::work w(c);
-    const auto result = w.exec_params(
-        "UPDATE submissions SET lease_expires_at = now() + make_interval(secs => $3) "
-        "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
-        id, token, lease_seconds);
+    const auto result = w.exec_params(sql, args...);
     w.commit();
     return result.affected_rows() == 1;
   });
+}
+
+bool Submissions::renew_lease(const std::string& id, const std::string& token, int lease_seconds) {
+  if (token.empty()) return false;
+  return update_one_row(
+      "renew lease",
+      "UPDATE submissions SET lease_expires_at = now() + make_interval(secs => $3) "
+      "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
+      id, token, lease_seconds);
 }
 
 bool Submissions::write_verdict(const std::string& id, const std::string& token,
@@ -303,37 +309,29 @@ bool Submissions::write_verdict(const std::string& id, const std::string& token,
     throw std::invalid_argument("write_verdict: '" + v.status + "' is not a final status");
   }
   if (token.empty()) return false;
-  return with_connection("write verdict", [&](pqxx::connection& c) {
-    pqxx::work w(c);
-    const auto result = w.exec_params(
-        "UPDATE submissions SET status = $3, score = $4, max_score = $5, tests_passed = $6, "
-        "tests_total = $7, log_key = NULLIF($8, ''), feedback_key = NULLIF($9, ''), "
-        "error = NULLIF($10, ''), finished_at = now(), updated_at = now(), "
-        "lease_token = NULL, lease_expires_at = NULL "
-        "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
-        id, token, v.status, v.score, v.max_score, v.tests_passed, v.tests_total, v.log_key,
-        v.feedback_key, v.error);
-    w.commit();
-    return result.affected_rows() == 1;
-  });
+  return update_one_row(
+      "write verdict",
+      "UPDATE submissions SET status = $3, score = $4, max_score = $5, tests_passed = $6, "
+      "tests_total = $7, log_key = NULLIF($8, ''), feedback_key = NULLIF($9, ''), "
+      "error = NULLIF($10, ''), finished_at = now(), updated_at = now(), "
+      "lease_token = NULL, lease_expires_at = NULL "
+      "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
+      id, token, v.status, v.score, v.max_score, v.tests_passed, v.tests_total, v.log_key,
+      v.feedback_key, v.error);
 }
 
 bool Submissions::release_lease(const std::string& id, const std::string& token, Release kind,
                                 const std::string& reason) {
   if (token.empty()) return false;
-  return with_connection("release lease", [&](pqxx::connection& c) {
-    pqxx::work w(c);
-    const auto result = w.exec_params(
-        "UPDATE submissions SET status = 'QUEUED', lease_token = NULL, lease_expires_at = NULL, "
-        "error = COALESCE(NULLIF($3, ''), error), "
-        "infra_retries = COALESCE(infra_retries, 0) + $4, "
-        "failed_attempts = COALESCE(failed_attempts, 0) + $5, updated_at = now() "
-        "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
-        id, token, reason, kind == Release::InfraFault ? 1 : 0,
-        kind == Release::FailedAttempt ? 1 : 0);
-    w.commit();
-    return result.affected_rows() == 1;
-  });
+  return update_one_row(
+      "release lease",
+      "UPDATE submissions SET status = 'QUEUED', lease_token = NULL, lease_expires_at = NULL, "
+      "error = COALESCE(NULLIF($3, ''), error), "
+      "infra_retries = COALESCE(infra_retries, 0) + $4, "
+      "failed_attempts = COALESCE(failed_attempts, 0) + $5, updated_at = now() "
+      "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
+      id, token, reason, kind == Release::InfraFault ? 1 : 0,
+      kind == Release::FailedAttempt ? 1 : 0);
 }
 
 bool Submissions::mark_error(const std::string& id, const std::string& pit_id,

@@ -112,6 +112,9 @@ class Submissions {
  private:
   template <typename Fn>
   auto with_connection(const char* what, Fn&& fn);
+  // One UPDATE in its own transaction; true when it changed exactly one row (the lease held).
+  template <typename... Args>
+  bool update_one_row(const char* what, const char* sql, const Args&... args);
   struct Connection;  // pqxx::connection, kept out of this header
   std::string conninfo_;
   std::unique_ptr<Connection> conn_;

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -20,6 +19,7 @@
 #include "pit/pit.hpp"
 #include "service/heartbeat.hpp"
 #include "service/log.hpp"
+#include "util/fs.hpp"
 
 namespace runner::service {
 
@@ -86,8 +86,8 @@ void make_private_dir(const fs::path& path) {
 // files the grader writes.
 void write_outputs(const fs::path& out_dir, const grading::Verdict& v) {
   fs::create_directories(out_dir);
-  std::ofstream(out_dir / "feedback.json") << grading::to_json(v).dump(2) << "\n";
-  std::ofstream(out_dir / "log.txt") << v.output << "\n";
+  util::write_file(out_dir / "feedback.json", grading::to_json(v).dump(2) + "\n");
+  util::write_file(out_dir / "log.txt", v.output + "\n");
 }
 
 grading::Verdict runner_verdict(const JobMessage& job, grading::Status status, std::string text) {
@@ -212,10 +212,10 @@ void JobProcessor::take_and_run(const aws::SqsMessage& message, const JobMessage
       ctx_.metrics.lease_lost();
       log_warn(std::string("not publishing: ") + e.what(), job.f);
     } catch (const Stopping&) {
-      give_back(message, msg, take.token, db::Release::HandBack, "");
+      give_back(job, db::Release::HandBack, "");
     } catch (const InfraFault& e) {
       ctx_.metrics.retried();
-      give_back(message, msg, take.token, db::Release::InfraFault, e.what());
+      give_back(job, db::Release::InfraFault, e.what());
     } catch (const std::exception& e) {
       // FailedAttempt, or anything unexpected (bad_alloc, a bug): one attempt spent.
       const bool expected = dynamic_cast<const FailedAttempt*>(&e) != nullptr;
@@ -225,7 +225,7 @@ void JobProcessor::take_and_run(const aws::SqsMessage& message, const JobMessage
         job.verdict = give_up(why);  // publish ERROR now, under this lease
         retry = true;
       } else {
-        give_back(message, msg, take.token, db::Release::FailedAttempt, why);
+        give_back(job, db::Release::FailedAttempt, why);
       }
     }
   }
@@ -417,32 +417,27 @@ void JobProcessor::run_job(Job& job) {
 }
 
 // The lease goes back to the row (QUEUED, the reason in `error`) and the message to the queue.
-// PostgreSQL may be the dependency that failed: the release waits for it like a job would,
-// so the row is not left RUNNING under a lease that would later look like a crash.
-void JobProcessor::give_back(const aws::SqsMessage& message, const JobMessage& msg,
-                             const std::string& token, db::Release kind,
-                             const std::string& reason) {
-  LogFields f{msg.submission_id, msg.pit_id, "retry", std::nullopt};
+// PostgreSQL may be the dependency that failed: the release outlasts it like any other statement
+// of the job, so the row is not left RUNNING under a lease that would later look like a crash.
+void JobProcessor::give_back(Job& job, db::Release kind, const std::string& reason) {
+  const LogFields f{job.msg.submission_id, job.msg.pit_id, "retry", std::nullopt};
   const int delay =
-      kind == db::Release::HandBack ? 0 : retry_delay_seconds(message.receive_count());
-  const auto started = Clock::now();
-  for (;;) {
-    try {
-      if (!services_.db.release_lease(msg.submission_id, token, kind, reason)) {
-        ctx_.metrics.lease_lost();
-        log_warn("the lease was taken over meanwhile; leaving the message to its new holder", f);
-        return;
-      }
-      break;
-    } catch (const db::DbError& e) {
-      ctx_.metrics.db_error();
-      services_.breakers.trip(Dependency::Postgres, e.what());
-      if (stopping_() || Clock::now() - started > kMaxOutageWait) {
-        log_warn(std::string("cannot release the lease: ") + e.what(), f);
-        break;
-      }
-      services_.breakers.wait_closed(std::chrono::seconds(1));
-    }
+      kind == db::Release::HandBack ? 0 : retry_delay_seconds(job.message.receive_count());
+  bool released = false;
+  try {
+    released = outlast(Dependency::Postgres, job, [&] {
+      return services_.db.release_lease(job.msg.submission_id, job.take.token, kind, reason);
+    });
+  } catch (const LeaseLost&) {
+  } catch (const std::exception& e) {
+    // Shutting down, or PostgreSQL still down after kMaxOutageWait: the message goes back anyway.
+    log_warn(std::string("cannot release the lease: ") + e.what(), f);
+    released = true;
+  }
+  if (!released) {
+    ctx_.metrics.lease_lost();
+    log_warn("the lease was taken over meanwhile; leaving the message to its new holder", f);
+    return;
   }
   if (kind == db::Release::HandBack) {
     log_info("shutting down: job handed back to the queue", f);
@@ -453,7 +448,7 @@ void JobProcessor::give_back(const aws::SqsMessage& message, const JobMessage& m
                          delay),
              f);
   }
-  return_message(message, delay, f);
+  return_message(job.message, delay, f);
 }
 
 void JobProcessor::return_message(const aws::SqsMessage& message, int delay_seconds,

@@ -58,8 +58,7 @@ class JobProcessor {
   void publish(Job& job, const std::string& status_text);
   template <typename Fn>
   auto outlast(Dependency dependency, Job& job, Fn&& fn);
-  void give_back(const aws::SqsMessage& message, const JobMessage& job, const std::string& token,
-                 db::Release kind, const std::string& reason);
+  void give_back(Job& job, db::Release kind, const std::string& reason);
   void return_message(const aws::SqsMessage& message, int delay_seconds, const LogFields& f);
   void bad_message(const aws::SqsMessage& message, const std::string& submission_id,
                    const std::string& pit_id, const std::string& reason);

@@ -68,22 +68,20 @@ void Worker::request_stop() {
 // Before the first poll: PostgreSQL must answer and hold the schema this runner writes. Down:
 // wait (it may be starting with us); a wrong schema: fail now, with the list.
 bool Worker::wait_for_database() {
-  auto backoff = std::chrono::seconds(1);
-  std::string last;
+  db::Submissions start_db(ctx_.settings.database_url);  // probe_db_ belongs to the probe thread
   while (!stopping()) {
+    if (breakers_->is_open(Dependency::Postgres)) {
+      ctx_.metrics.polled();  // alive, though waiting: /healthz stays green
+      breakers_->wait_closed(std::chrono::seconds(1));
+      continue;
+    }
     std::vector<std::string> problems;
     try {
-      problems = probe_db_->schema_problems();
+      problems = start_db.schema_problems();
     } catch (const db::DbError& e) {
-      if (last != e.what()) {
-        log_error(std::string("waiting for PostgreSQL: ") + e.what(),
-                  {"", "", "start", std::nullopt});
-        last = e.what();
-      }
-      ctx_.metrics.polled();  // alive, though waiting: /healthz stays green
-      std::unique_lock lock(mutex_);
-      cv_.wait_for(lock, backoff, [this] { return stopping(); });
-      backoff = std::min(backoff * 2, std::chrono::seconds(30));
+      // The breaker logs the outage once and probes with its back-off until PostgreSQL answers.
+      ctx_.metrics.db_error();
+      breakers_->trip(Dependency::Postgres, e.what());
       continue;
     }
     if (!problems.empty()) {
@@ -91,7 +89,6 @@ bool Worker::wait_for_database() {
       for (const auto& p : problems) text += "\n  - " + p;
       throw SchemaError(text);
     }
-    if (!last.empty()) log_info("PostgreSQL answers", {"", "", "start", std::nullopt});
     return true;
   }
   return false;

@@ -44,12 +44,28 @@ class ServiceOutages : public ServiceTest {
       EXPECT_EQ(r->failed_attempts, 0) << log;
     }
   }
-  // How long after the dependency came back every job was final (docs/benchmarks.md).
-  static void report_recovery(const char* dependency,
-                              std::chrono::steady_clock::time_point restored) {
-    const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - restored).count();
-    std::printf("[ recovery ] %s back -> all three final in %.1f s\n", dependency, s);
+  // Called the moment `dependency` (its name in the log) is back: the three become final (how
+  // long that took is printed for docs/benchmarks.md), each graded once, the queue and the
+  // dead-letter queue end empty, and the breaker's two lines are in the log.
+  void expect_recovered(const std::string& prefix, const std::string& dependency,
+                        RunnerProcess& runner) {
+    const auto restored = std::chrono::steady_clock::now();
+    ASSERT_TRUE(
+        stack()
+            .wait_final({prefix + "-correct", prefix + "-partial", prefix + "-broken"}, 150s)
+            .empty())
+        << runner.log();
+    std::printf("[ recovery ] %s back -> all three final in %.1f s\n", dependency.c_str(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - restored).count());
+    expect_the_three_graded_once(prefix, runner.log());
+    // A job that finished during an SQS outage could not delete its message: it comes back, finds
+    // the row final and is deleted then (one visibility timeout).
+    wait_queue_empty(90s);
+    EXPECT_EQ(stack().messages_left(), 0) << runner.log();
+    EXPECT_EQ(stack().dead_letters(), 0) << runner.log();
+    const std::string log = runner.log();
+    EXPECT_NE(log.find(dependency + " unavailable"), std::string::npos) << log;
+    EXPECT_NE(log.find(dependency + " is back"), std::string::npos) << log;
   }
   static void stop(RunnerProcess& runner) {
     runner.signal(SIGTERM);
@@ -70,17 +86,7 @@ TEST_F(ServiceOutages, PostgresDownFor90SecondsWhileThreeJobsArrive) {
   }
   std::this_thread::sleep_for(90s);
   s.postgres().start();
-  const auto restored = std::chrono::steady_clock::now();
-  ASSERT_TRUE(s.wait_final({"pg90-correct", "pg90-partial", "pg90-broken"}, 150s).empty())
-      << runner.log();
-  report_recovery("PostgreSQL", restored);
-  expect_the_three_graded_once("pg90", runner.log());
-  wait_queue_empty(60s);
-  EXPECT_EQ(s.messages_left(), 0);
-  EXPECT_EQ(s.dead_letters(), 0) << runner.log();
-  const std::string log = runner.log();
-  EXPECT_NE(log.find("postgres unavailable"), std::string::npos) << log;
-  EXPECT_NE(log.find("postgres is back"), std::string::npos) << log;
+  expect_recovered("pg90", "postgres", runner);
   stop(runner);
 }
 
@@ -103,17 +109,7 @@ TEST_F(ServiceOutages, S3UnreachableFor45SecondsAJobWaitsAndNoneIsFinalMeanwhile
     EXPECT_TRUE(r && !db::is_final_status(r->status)) << (r ? r->status : "no row");
   }
   fault(proxy->port(), {{"mode", "none"}});
-  const auto restored = std::chrono::steady_clock::now();
-  ASSERT_TRUE(s.wait_final({"s3u-correct", "s3u-partial", "s3u-broken"}, 150s).empty())
-      << runner.log();
-  report_recovery("S3", restored);
-  expect_the_three_graded_once("s3u", runner.log());
-  wait_queue_empty(60s);
-  EXPECT_EQ(s.messages_left(), 0);
-  EXPECT_EQ(s.dead_letters(), 0);
-  const std::string log = runner.log();
-  EXPECT_NE(log.find("s3 unavailable"), std::string::npos) << log;
-  EXPECT_NE(log.find("s3 is back"), std::string::npos) << log;
+  expect_recovered("s3u", "s3", runner);
   stop(runner);
 }
 
@@ -134,17 +130,7 @@ TEST_F(ServiceOutages, SqsUnreachableFor45SecondsMidJobLosesNothing) {
   s.enqueue("sqsu-broken", s.zip("broken"));
   std::this_thread::sleep_for(45s);
   fault(proxy->port(), {{"mode", "none"}});
-  const auto restored = std::chrono::steady_clock::now();
-  ASSERT_TRUE(s.wait_final({"sqsu-correct", "sqsu-partial", "sqsu-broken"}, 150s).empty())
-      << runner.log();
-  report_recovery("SQS", restored);
-  expect_the_three_graded_once("sqsu", runner.log());
-  // The job that finished during the outage could not delete its message: it comes back, finds
-  // the row final and is deleted then.
-  wait_queue_empty(90s);
-  EXPECT_EQ(s.messages_left(), 0) << runner.log();
-  EXPECT_EQ(s.dead_letters(), 0);
-  EXPECT_NE(runner.log().find("sqs unavailable"), std::string::npos) << runner.log();
+  expect_recovered("sqsu", "sqs", runner);
   stop(runner);
 }
 
@@ -307,6 +293,28 @@ TEST_F(ServiceOutages, AMissingZipEndsInErrorWithTheReasonOnceTheAttemptsRunOut)
   EXPECT_NE(r->error.find("submission ZIP not found"), std::string::npos) << r->error;
   wait_queue_empty(30s);
   EXPECT_EQ(s.messages_left(), 0);
+  stop(runner);
+}
+
+// PostgreSQL not up yet when the runner starts (both started by one deploy): the runner polls
+// nothing until the breaker's probe reaches it, then grades what waited.
+TEST_F(ServiceOutages, PostgresDownAtStartIsWaitedForBeforeTheFirstPoll) {
+  auto& s = stack();
+  s.fresh_queue();
+  s.postgres().stop();
+  s.upload_and_send("pgstart-1", s.zip("correct"));
+  RunnerProcess runner(s.env(), log_file("runner"));
+  std::this_thread::sleep_for(5s);
+  EXPECT_FALSE(runner.wait(0ms).has_value()) << runner.log();  // still running, waiting
+  EXPECT_EQ(runner.log().find("received"), std::string::npos) << runner.log();
+  s.postgres().start();
+  ASSERT_TRUE(s.wait_final({"pgstart-1"}, 60s).empty()) << runner.log();
+  const auto r = s.row("pgstart-1");
+  EXPECT_EQ(r->status, "COMPLETED");
+  EXPECT_EQ(r->attempts, 1);
+  const std::string log = runner.log();
+  EXPECT_NE(log.find("postgres unavailable"), std::string::npos) << log;
+  EXPECT_NE(log.find("postgres is back"), std::string::npos) << log;
   stop(runner);
 }
 

@@ -19,7 +19,7 @@ std::optional<bool> parse_bool(const std::string& name, const std::string& value
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (v == "true" || v == "1" || v == "yes") return true;
   if (v == "false" || v == "0" || v == "no") return false;
-  throw std::invalid_argument(name + " must be true or false, got '" + value + "'");
+  throw std::invalid_argument(name + ": '" + value + "' is not true or false");
 }
 }  // namespace
 
@@ -44,7 +44,7 @@ ClientConfig ClientConfig::from_env(const Env& env) {
               std::all_of(v->begin(), v->end(), [](unsigned char ch) { return std::isdigit(ch); });
     if (ok) n = std::stoi(*v);
     if (!ok || n < 1) {
-      throw std::invalid_argument("AWS_MAX_ATTEMPTS must be a positive integer, got '" + *v + "'");
+      throw std::invalid_argument("AWS_MAX_ATTEMPTS: '" + *v + "' is not an integer in [1, 999]");
     }
     c.retry.max_attempts = n;
   }

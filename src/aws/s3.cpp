@@ -4,9 +4,9 @@
 
 #include <random>
 
-#include "aws/crypto.hpp"
 #include "aws/endpoints.hpp"
 #include "aws/error.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 
@@ -101,7 +101,7 @@ std::string S3Client::put_object_file(const std::string& bucket, const std::stri
   r.timeout = service_->config().transfer_timeout;
   r.body_file = source;
   try {
-    r.payload_hash = sha256_file_hex(source);
+    r.payload_hash = util::sha256_file_hex(source);
   } catch (const std::runtime_error& e) {
     AwsError::Details d;
     d.service = "s3";

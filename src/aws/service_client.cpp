@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "aws/clock_skew.hpp"
-#include "aws/crypto.hpp"
 #include "aws/error.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 
@@ -69,7 +69,7 @@ void ServiceClient::log(const std::string& line) const {
 
 HttpResponse ServiceClient::send(const ServiceRequest& request, const ErrorParser& parse_error) {
   const std::string payload_hash =
-      !request.payload_hash.empty() ? request.payload_hash : sha256_hex(request.body);
+      !request.payload_hash.empty() ? request.payload_hash : util::sha256_hex(request.body);
   const int max_attempts = retry_->options().max_attempts;
   std::string url = request.endpoint.origin() + request.path;
   if (!request.query.empty()) url += "?" + encode_query(request.query);

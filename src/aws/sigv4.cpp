@@ -6,7 +6,7 @@
 #include <cctype>
 #include <map>
 
-#include "aws/crypto.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 
@@ -84,10 +84,10 @@ std::pair<std::string, std::string> canonical_headers(const Headers& headers) {
 
 std::string signing_key(const std::string& secret, const std::string& day,
                         const std::string& region, const std::string& service) {
-  std::string k_date = hmac_sha256("AWS4" + secret, day);
-  std::string k_region = hmac_sha256(k_date, region);
-  std::string k_service = hmac_sha256(k_region, service);
-  return hmac_sha256(k_service, "aws4_request");
+  std::string k_date = util::hmac_sha256("AWS4" + secret, day);
+  std::string k_region = util::hmac_sha256(k_date, region);
+  std::string k_service = util::hmac_sha256(k_region, service);
+  return util::hmac_sha256(k_service, "aws4_request");
 }
 
 Signature sign(const SigningRequest& request, const Credentials& credentials,
@@ -102,9 +102,9 @@ Signature sign(const SigningRequest& request, const Credentials& credentials,
   std::string credential_scope =
       fmt::format("{}/{}/{}/aws4_request", day, scope.region, scope.service);
   sig.string_to_sign = fmt::format("AWS4-HMAC-SHA256\n{}\n{}\n{}", amz_date(scope.time),
-                                   credential_scope, sha256_hex(sig.canonical_request));
+                                   credential_scope, util::sha256_hex(sig.canonical_request));
   std::string key = signing_key(credentials.secret_access_key, day, scope.region, scope.service);
-  sig.signature = to_hex(hmac_sha256(key, sig.string_to_sign));
+  sig.signature = util::to_hex(util::hmac_sha256(key, sig.string_to_sign));
   sig.authorization =
       fmt::format("AWS4-HMAC-SHA256 Credential={}/{}, SignedHeaders={}, Signature={}",
                   credentials.access_key_id, credential_scope, signed_names, sig.signature);

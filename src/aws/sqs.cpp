@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "aws/crypto.hpp"
 #include "aws/endpoints.hpp"
 #include "aws/error.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 
@@ -130,7 +130,7 @@ std::vector<SqsMessage> SqsClient::receive_messages(const std::string& queue_url
     if (msg.receipt_handle.empty()) {
       bad_response("ReceiveMessage", queue_url, "a message has no ReceiptHandle");
     }
-    if (!msg.md5_of_body.empty() && md5_hex(msg.body) != msg.md5_of_body) {
+    if (!msg.md5_of_body.empty() && util::md5_hex(msg.body) != msg.md5_of_body) {
       bad_response("ReceiveMessage", queue_url,
                    "MD5OfBody does not match the body of message " + msg.message_id);
     }
@@ -159,7 +159,7 @@ std::string SqsClient::send_message(const std::string& queue_url, const std::str
   if (delay_seconds) input["DelaySeconds"] = *delay_seconds;
   nlohmann::json out = call("SendMessage", input, queue_url);
   std::string md5 = string_field(out, "MD5OfMessageBody");
-  if (!md5.empty() && md5 != md5_hex(body)) {
+  if (!md5.empty() && md5 != util::md5_hex(body)) {
     bad_response("SendMessage", queue_url, "MD5OfMessageBody does not match the sent body");
   }
   std::string id = string_field(out, "MessageId");

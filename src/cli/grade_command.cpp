@@ -3,24 +3,23 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "cli/setup.hpp"
+#include "cli/startup.hpp"
 #include "cli/summary.hpp"
-#include "sandbox/select.hpp"
 
 namespace runner::cli {
 
 namespace fs = std::filesystem;
 
 int grade_command(const GradeOptions& options) {
-  auto settings = load_configuration(config::Purpose::Grade);
-  if (!settings) return 2;
+  const auto runtime = load_runtime(config::Purpose::Grade);
+  if (!runtime) return 2;
   if (!fs::is_regular_file(options.zip)) {
     std::cerr << "✗ submission not found: " << options.zip.string() << "\n";
     return 2;
   }
   std::optional<pit::Pit> pit;
   try {
-    pit = pit::load_pit(options.pit_dir, pit_defaults(*settings));
+    pit = pit::load_pit(options.pit_dir, runtime->pit_defaults());
   } catch (const pit::PitError& e) {
     std::cerr << "✗ invalid PIT: " << e.what() << "\n";
     return 2;
@@ -29,9 +28,8 @@ int grade_command(const GradeOptions& options) {
   sandbox::Selection sandbox;
   std::optional<drivers::Toolchain> tools;
   try {
-    sandbox =
-        sandbox::select_launcher(settings->sandbox, 0, static_cast<uid_t>(settings->uid_base));
-    tools = drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
+    sandbox = runtime->launcher(0);
+    tools = runtime->toolchain();
   } catch (const std::exception& e) {
     std::cerr << "✗ " << e.what() << "\n";
     return 1;
@@ -40,10 +38,11 @@ int grade_command(const GradeOptions& options) {
   const fs::path out_dir =
       options.out_dir.empty() ? fs::path("runner-out") / options.zip.stem() : options.out_dir;
   ProgressLine progress(isatty(STDERR_FILENO) && !options.json);
+  const auto& settings = runtime->settings();
   grading::GradeContext context{
-      *sandbox.launcher,       *tools,
-      settings->work_dir,      archive_limits(*settings),
-      settings->max_log_bytes, [&](grading::Progress p) { progress.show(p); }};
+      *sandbox.launcher,      *tools,
+      settings.work_dir,      runtime->archive_limits(),
+      settings.max_log_bytes, [&](grading::Progress p) { progress.show(p); }};
   const grading::Verdict verdict =
       grading::grade({options.zip, *pit, options.submission_id, out_dir}, context);
   progress.clear();

@@ -3,9 +3,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "cli/setup.hpp"
+#include "cli/startup.hpp"
 #include "cli/summary.hpp"
-#include "sandbox/select.hpp"
 #include "util/fs.hpp"
 
 namespace runner::cli {
@@ -13,11 +12,11 @@ namespace runner::cli {
 namespace fs = std::filesystem;
 
 int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& solution) {
-  auto settings = load_configuration(config::Purpose::Grade);
-  if (!settings) return 2;
+  const auto runtime = load_runtime(config::Purpose::Grade);
+  if (!runtime) return 2;
   pit::Pit pit;
   try {
-    pit = pit::load_pit(pit_dir, pit_defaults(*settings));
+    pit = pit::load_pit(pit_dir, runtime->pit_defaults());
   } catch (const pit::PitError& e) {
     std::cerr << "✗ invalid PIT: " << e.what() << "\n";
     return 1;
@@ -25,7 +24,7 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
   std::cout << fmt::format(
       "✓ PIT {} is valid: build {}, {} test class(es), {} test method(s) "
       "found, timeout {} ms, memory {} MB\n",
-      pit.id, config::to_string(pit.build), pit.test_classes.size(), pit.known_tests.size(),
+      pit.id, pit::to_string(pit.build), pit.test_classes.size(), pit.known_tests.size(),
       pit.timeout_ms, pit.memory_mb);
   if (!pit.expected_tests) {
     std::cout << "  note: expected_tests is not set: tests that never report (after a "
@@ -37,14 +36,13 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
   if (!solution) return 0;
 
   try {
-    auto sandbox =
-        sandbox::select_launcher(settings->sandbox, 0, static_cast<uid_t>(settings->uid_base));
-    const auto tools =
-        drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
-    const fs::path out = util::make_temp_dir(settings->work_dir, "runner-pit-check-");
-    grading::GradeContext context{*sandbox.launcher,       tools,
-                                  settings->work_dir,      archive_limits(*settings),
-                                  settings->max_log_bytes, nullptr};
+    auto sandbox = runtime->launcher(0);
+    const auto tools = runtime->toolchain();
+    const auto& settings = runtime->settings();
+    const fs::path out = util::make_temp_dir(settings.work_dir, "runner-pit-check-");
+    grading::GradeContext context{*sandbox.launcher,      tools,
+                                  settings.work_dir,      runtime->archive_limits(),
+                                  settings.max_log_bytes, nullptr};
     const auto verdict = grading::grade({*solution, pit, std::nullopt, out}, context);
     print_summary(std::cout, verdict, false);
     const bool full_marks = verdict.status == grading::Status::Completed &&

@@ -1,4 +1,4 @@
-// `runner serve`, `runner migrate`, `runner enqueue` (SPEC §1, §7).
+// `runner serve`, `runner migrate`, `runner enqueue` (docs/service.md).
 #include <pthread.h>
 #include <signal.h>
 
@@ -12,8 +12,7 @@
 
 #include "aws/error.hpp"
 #include "cli/commands.hpp"
-#include "cli/setup.hpp"
-#include "config/environment.hpp"
+#include "cli/startup.hpp"
 #include "db/submissions.hpp"
 #include "service/cloud.hpp"
 #include "service/http_server.hpp"
@@ -23,14 +22,6 @@
 namespace runner::cli {
 
 namespace {
-
-// Where /healthz and /metrics listen: all interfaces (a container's health check comes from
-// outside), or RUNNER_HTTP_HOST (tests and local runs use 127.0.0.1).
-std::string http_host() {
-  const auto env = config::layer_dotenv(config::process_environment(), ".env").values;
-  auto it = env.find("RUNNER_HTTP_HOST");
-  return it != env.end() && !it->second.empty() ? it->second : "0.0.0.0";
-}
 
 std::string random_id() {
   std::random_device rd;
@@ -52,18 +43,24 @@ int serve_command() {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  if (!print_banner()) return 1;
-  auto settings = load_configuration(config::Purpose::Service);
-  if (!settings) return 1;
+  auto started = start_service();
+  if (!started) return 1;
+  const app::Runtime& runtime = started->runtime;
+  const config::Settings* settings = &runtime.settings();
   service::set_log_format(settings->log_format);
 
   try {
-    const auto tools =
-        drivers::Toolchain::discover(settings->jdk_version, share_dir(), testhost_dir());
-    auto cloud = service::make_cloud();
+    auto cloud = runtime.cloud();
     service::Metrics metrics;
     const int visibility = service::queue_visibility_seconds(*cloud.sqs, settings->sqs_queue_url);
-    service::Worker worker({*settings, tools, *cloud.s3, *cloud.sqs, metrics, visibility});
+    // Slot 0 runs with the launcher the banner described; the others get their own.
+    auto launcher_for_slot = [&](int slot) {
+      if (slot == 0 && started->first_slot.launcher) return std::move(started->first_slot);
+      return runtime.launcher(slot);
+    };
+    service::Worker worker({*settings, started->tools, *cloud.s3, *cloud.sqs, metrics,
+                            runtime.pit_defaults(), runtime.archive_limits(), visibility,
+                            launcher_for_slot});
 
     const int wait_s = std::clamp(settings->poll_interval_ms / 1000, 1, 20);
     service::HttpServer http(
@@ -74,8 +71,8 @@ int serve_command() {
         },
         [&] { return metrics.render(); });
     if (settings->http_port != 0) {
-      http.start(http_host(), settings->http_port);
-      service::log_info("health and metrics on http://" + http_host() + ":" +
+      http.start(runtime.http_host(), settings->http_port);
+      service::log_info("health and metrics on http://" + runtime.http_host() + ":" +
                         std::to_string(http.port()) + "/healthz, /metrics");
     }
 
@@ -113,8 +110,9 @@ int serve_command() {
 }
 
 int migrate_command() {
-  auto settings = load_configuration(config::Purpose::Service);
-  if (!settings) return 1;
+  const auto runtime = load_runtime(config::Purpose::Service);
+  if (!runtime) return 1;
+  const config::Settings* settings = &runtime->settings();
   try {
     std::cout << "migrating " << config::mask_database_url(settings->database_url) << "\n";
     db::Submissions db(settings->database_url);
@@ -130,8 +128,9 @@ int migrate_command() {
 }
 
 int enqueue_command(const EnqueueOptions& options) {
-  auto settings = load_configuration(config::Purpose::Service);
-  if (!settings) return 1;
+  const auto runtime = load_runtime(config::Purpose::Service);
+  if (!runtime) return 1;
+  const config::Settings* settings = &runtime->settings();
   if (!std::filesystem::is_regular_file(options.zip)) {
     std::cerr << "✗ submission not found: " << options.zip.string() << "\n";
     return 2;
@@ -139,7 +138,7 @@ int enqueue_command(const EnqueueOptions& options) {
   const std::string id = options.submission_id.value_or(random_id());
   const std::string key = "submissions/" + id + ".zip";
   try {
-    auto cloud = service::make_cloud();
+    auto cloud = runtime->cloud();
     cloud.s3->put_object_file(settings->s3_bucket, key, options.zip, "application/zip");
     db::Submissions db(settings->database_url);
     db.insert_queued(id, options.pit_id);

@@ -10,39 +10,6 @@
 
 namespace runner::config {
 
-std::string to_string(BuildTool tool) {
-  switch (tool) {
-    case BuildTool::Maven:
-      return "maven";
-    case BuildTool::Gradle:
-      return "gradle";
-    case BuildTool::Javac:
-      return "javac";
-  }
-  return "?";
-}
-
-std::string to_string(SandboxLevel level) {
-  switch (level) {
-    case SandboxLevel::Auto:
-      return "auto";
-    case SandboxLevel::Full:
-      return "full";
-    case SandboxLevel::Basic:
-      return "basic";
-    case SandboxLevel::None:
-      return "none";
-  }
-  return "?";
-}
-
-std::optional<BuildTool> parse_build_tool(const std::string& s) {
-  if (s == "maven") return BuildTool::Maven;
-  if (s == "gradle") return BuildTool::Gradle;
-  if (s == "javac") return BuildTool::Javac;
-  return std::nullopt;
-}
-
 namespace {
 
 // Reads variables from the environment, collecting every problem instead of stopping at one.
@@ -131,6 +98,10 @@ void read_uid_base(Reader& r, Settings& s) {
   s.uid_base = *base;
 }
 
+struct DatabaseParts {
+  std::string host, port, username, password, name;
+};
+
 // DATABASE_URL as given (a URL or a keyword/value string: libpq parses it), or the DB_* parts
 // as a keyword/value string with every value quoted, so any password works. Either way
 // db::Submissions adds the connection defaults (db::connection_string).
@@ -145,8 +116,8 @@ void read_database(Reader& r, Settings& s, Purpose purpose, Problems& problems) 
     }
     return;
   }
-  DatabaseParts parts{r.text("DB_HOST"), r.text("DB_PORT"), r.text("DB_USERNAME"),
-                      r.text("DB_PASSWORD"), r.text("DB_NAME")};
+  const DatabaseParts parts{r.text("DB_HOST"), r.text("DB_PORT"), r.text("DB_USERNAME"),
+                            r.text("DB_PASSWORD"), r.text("DB_NAME")};
   const bool complete = !parts.host.empty() && !parts.port.empty() && !parts.username.empty() &&
                         !parts.password.empty() && !parts.name.empty();
   if (!complete) {
@@ -159,7 +130,6 @@ void read_database(Reader& r, Settings& s, Purpose purpose, Problems& problems) 
   if (!util::parse_int(parts.port, 1, 65535)) {
     r.invalid("DB_PORT", "'" + parts.port + "' is not a port number");
   }
-  s.database_parts = parts;
   s.database_url =
       db::conninfo_from_parts(parts.host, parts.port, parts.username, parts.password, parts.name);
 }
@@ -187,18 +157,19 @@ LoadResult load_settings(const Environment& env, Purpose purpose) {
   r.integer("RUNNER_TIMEOUT_MS", s.timeout_ms, 1000, 86400000);
   r.integer("RUNNER_MAX_LOG_BYTES", s.max_log_bytes, 1024, 1LL << 32);
   r.integer("JDK_VERSION", s.jdk_version, 8, 99);
-  r.choice(
-      "BUILD_TOOL", s.build_tool,
-      {{"maven", BuildTool::Maven}, {"gradle", BuildTool::Gradle}, {"javac", BuildTool::Javac}});
+  r.choice("BUILD_TOOL", s.build_tool,
+           {{"maven", pit::BuildTool::Maven},
+            {"gradle", pit::BuildTool::Gradle},
+            {"javac", pit::BuildTool::Javac}});
   if (auto dir = r.text("RUNNER_PITS_DIR"); !dir.empty()) s.pits_dir = dir;
   s.work_dir = r.text("RUNNER_WORK_DIR");
   if (s.work_dir.empty()) s.work_dir = std::filesystem::temp_directory_path();
   r.integer("RUNNER_MEMORY_MB", s.memory_mb, 128, 1 << 20);
   r.choice("RUNNER_SANDBOX", s.sandbox,
-           {{"auto", SandboxLevel::Auto},
-            {"full", SandboxLevel::Full},
-            {"basic", SandboxLevel::Basic},
-            {"none", SandboxLevel::None}});
+           {{"auto", sandbox::Level::Auto},
+            {"full", sandbox::Level::Full},
+            {"basic", sandbox::Level::Basic},
+            {"none", sandbox::Level::None}});
   read_uid_base(r, s);
   r.integer("RUNNER_MAX_FILES", s.max_files, 1, 10000000);
   r.integer("RUNNER_MAX_UNZIPPED_BYTES", s.max_unzipped_bytes, 1, 1LL << 40);
@@ -212,11 +183,15 @@ LoadResult load_settings(const Environment& env, Purpose purpose) {
            {{"text", LogFormat::Text}, {"json", LogFormat::Json}});
   r.integer("RUNNER_SHUTDOWN_GRACE_MS", s.shutdown_grace_ms, 0, 3600000);
 
-  s.aws_endpoint_url = r.text("AWS_ENDPOINT_URL");
-  s.aws_endpoint_url_s3 = r.text("AWS_ENDPOINT_URL_S3");
-  s.aws_endpoint_url_sqs = r.text("AWS_ENDPOINT_URL_SQS");
-  r.boolean("AWS_S3_FORCE_PATH_STYLE", s.aws_s3_force_path_style);
-  r.integer("AWS_MAX_ATTEMPTS", s.aws_max_attempts, 1, 20);
+  // The AWS client's own variables (endpoints, path style, retries, CA bundle, proxy) have one
+  // parser, the client's.
+  if (purpose == Purpose::Service) {
+    try {
+      s.aws = aws::ClientConfig::from_env(env);
+    } catch (const std::invalid_argument& e) {
+      result.problems.invalid.push_back(e.what());
+    }
+  }
   return result;
 }
 

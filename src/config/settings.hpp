@@ -6,29 +6,23 @@
 #include <string>
 #include <vector>
 
+#include "aws/config.hpp"
 #include "config/environment.hpp"
+#include "pit/build_tool.hpp"
+#include "sandbox/level.hpp"
+#include "sandbox/uids.hpp"
 
 namespace runner::config {
 
-enum class BuildTool { Maven, Gradle, Javac };
-enum class SandboxLevel { Auto, Full, Basic, None };
 enum class LogFormat { Text, Json };
-
-std::string to_string(BuildTool tool);
-std::string to_string(SandboxLevel level);
-std::optional<BuildTool> parse_build_tool(const std::string& s);
 
 // RUNNER_CONCURRENCY's maximum, and the host uids a runner's job slots use from RUNNER_UID_BASE
 // (a job uid and, at `full`, a setup uid per possible slot: sandbox/uids.hpp).
-inline constexpr int kMaxConcurrency = 256;
-inline constexpr std::int64_t kUidRangeSize = 2 * kMaxConcurrency;
+inline constexpr int kMaxConcurrency = sandbox::uids::kMaxSlots;
+inline constexpr std::int64_t kUidRangeSize = sandbox::uids::kRangeSize;
 inline constexpr std::int64_t kMinUidBase = 1000;  // below: system accounts
 // The whole range stays below 2^31: some tools and file systems take uids as signed 32-bit.
 inline constexpr std::int64_t kMaxUidBase = (1LL << 31) - kUidRangeSize;
-
-struct DatabaseParts {
-  std::string host, port, username, password, name;
-};
 
 struct Settings {
   // Cloud (required by `serve` and `check-config` only).
@@ -39,18 +33,17 @@ struct Settings {
   // DB_* (values quoted) when only those are set; db::Submissions adds the connection defaults.
   // Contains the password: print it with mask_database_url only.
   std::string database_url;
-  std::optional<DatabaseParts> database_parts;
 
   // Grading.
   int poll_interval_ms = 20000;
   int timeout_ms = 120000;
   std::int64_t max_log_bytes = 200000;
   int jdk_version = 17;
-  BuildTool build_tool = BuildTool::Maven;
+  pit::BuildTool build_tool = pit::BuildTool::Maven;
   std::filesystem::path pits_dir = "./pits";
   std::filesystem::path work_dir;  // default: the system temp dir
   int memory_mb = 1024;
-  SandboxLevel sandbox = SandboxLevel::Auto;
+  sandbox::Level sandbox = sandbox::Level::Auto;
   // The first of the kUidRangeSize host uids (and gids) of this runner's job slots: runners
   // sharing a host (and its kernel) need disjoint ranges.
   std::int64_t uid_base = 200000;
@@ -66,10 +59,8 @@ struct Settings {
   LogFormat log_format = LogFormat::Text;
   int shutdown_grace_ms = 25000;
 
-  // Standard AWS variables, kept as given for the AWS client.
-  std::string aws_endpoint_url, aws_endpoint_url_s3, aws_endpoint_url_sqs;
-  bool aws_s3_force_path_style = false;
-  int aws_max_attempts = 3;
+  // The AWS client's configuration from the standard AWS variables (service only).
+  aws::ClientConfig aws;
 };
 
 // What stops the runner from starting: listed exactly, never one at a time.

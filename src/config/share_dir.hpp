@@ -1,14 +1,25 @@
 #pragma once
-// Where the runner's data files live (Maven settings, the Surefire fork wrapper, the Gradle init
-// script): $RUNNER_SHARE_DIR when set (installed layouts), else the folder fixed at build time.
+// Where the runner's own data lives: share/ (the Maven settings and fork wrapper, the Gradle init
+// script) and the built test host (runner-testhost.jar and its class-data archive). The build
+// fixes both; RUNNER_SHARE_DIR and RUNNER_TESTHOST_DIR move them (an installed image).
 #include <filesystem>
+#include <string>
+#include <vector>
+
+#include "config/environment.hpp"
 
 namespace runner::config {
 
-std::filesystem::path share_dir();
+struct DataDirs {
+  std::filesystem::path share;
+  std::filesystem::path testhost;
+  // What every job may read (the sandbox binds or allows exactly these).
+  std::vector<std::string> read_only() const { return {share.string(), testhost.string()}; }
+};
 
-// Where the test host lives (runner-testhost.jar and its class-data archive, both built, not
-// sources): $RUNNER_TESTHOST_DIR when set, else the folder fixed at build time.
-std::filesystem::path testhost_dir();
+// The folders fixed at build time.
+DataDirs built_in_data_dirs();
+// RUNNER_SHARE_DIR / RUNNER_TESTHOST_DIR of `env` over the built-in folders.
+DataDirs data_dirs(const Environment& env);
 
 }  // namespace runner::config

@@ -1,11 +1,7 @@
-# The database layer's part of runner_core (included from src/CMakeLists.txt after
-# add_library(runner_core)): libpq itself (PQconninfoParse), and db/migrations/NNN_name.sql
-# embedded in the binary (generated/db/migrations_sql.hpp), so `runner migrate` needs no file
-# next to the binary. Adding, removing or editing a migration re-runs CMake.
-pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
-target_sources(runner_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/conninfo.cpp
-                                   ${CMAKE_CURRENT_LIST_DIR}/migrations.cpp)
-target_link_libraries(runner_core PUBLIC PkgConfig::LIBPQ)
+# db/migrations/NNN_name.sql embedded in the binary (generated/db/migrations_sql.hpp, on
+# runner_db's include path), so `runner migrate` needs no file next to the binary. Adding,
+# removing or editing a migration re-runs CMake.
+target_include_directories(runner_db PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 
 file(GLOB RUNNER_MIGRATION_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/db/migrations/*.sql)
 list(SORT RUNNER_MIGRATION_FILES)

@@ -60,7 +60,7 @@ exec::JobLimits job_limits(const pit::Pit& pit) {
   return limits;
 }
 
-std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Toolchain& tools,
+std::vector<std::string> job_environment(const workspace::JobDirs& dirs, const Toolchain& tools,
                                          int memory_mb) {
   const std::string java_home = tools.java_home.string();
   return {
@@ -87,7 +87,8 @@ std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Too
 
 StepResult run_step(const DriverInput& in, const std::string& title,
                     const std::vector<std::string>& argv, const fs::path& cwd,
-                    const std::vector<std::string>& testing_markers) {
+                    const std::vector<std::string>& testing_markers,
+                    const std::optional<exec::JobLimits>& limits) {
   StepResult step;
   in.log.write("[runner] " + title + "\n");
   exec::TextCapture capture;
@@ -103,7 +104,7 @@ StepResult run_step(const DriverInput& in, const std::string& title,
   });
   exec::Tee tee({&in.log, &capture, &watch});
   exec::Command cmd{argv, cwd, job_environment(in.dirs, in.tools, in.pit.memory_mb), in.dirs.root,
-                    job_limits(in.pit)};
+                    limits.value_or(job_limits(in.pit))};
   step.run = in.launcher.run(cmd, in.deadline, tee);
   if (step.run.memory_limit_hit) step.out_of_memory = true;
   step.output = capture.text();

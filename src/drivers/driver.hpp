@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "config/settings.hpp"
 #include "exec/launcher.hpp"
-#include "grading/workspace.hpp"
+#include "pit/build_tool.hpp"
 #include "pit/pit.hpp"
 #include "report/junit_xml.hpp"
+#include "workspace/workspace.hpp"
 
 namespace runner::drivers {
 
@@ -37,7 +37,7 @@ enum class Stage { Building, Testing };
 
 struct DriverInput {
   const pit::Pit& pit;
-  const grading::JobDirs& dirs;
+  const workspace::JobDirs& dirs;
   const Toolchain& tools;
   exec::Launcher& launcher;
   exec::OutputSink& log;
@@ -63,10 +63,10 @@ class Driver {
   virtual DriverResult run(const DriverInput& in) = 0;
 };
 
-std::unique_ptr<Driver> make_driver(config::BuildTool tool);
+std::unique_ptr<Driver> make_driver(pit::BuildTool tool);
 
 // The job's whole environment, built from scratch: never the runner's own.
-std::vector<std::string> job_environment(const grading::JobDirs& dirs, const Toolchain& tools,
+std::vector<std::string> job_environment(const workspace::JobDirs& dirs, const Toolchain& tools,
                                          int memory_mb);
 
 // MAVEN_OPTS of a job (flags of Maven's own JVM), measured by bench/fast_path.sh.

@@ -46,7 +46,9 @@ DriverResult GradleDriver::run(const DriverInput& in) {
       (in.dirs.home / "gradle-project-cache").string(), "--init-script",
       (in.tools.share_dir / "gradle/init.gradle").string(),
       "-PrunnerClasspathFile=" + (in.dirs.root / kClassPathFile).string(), "runnerClasspath"};
-  const StepResult step = run_step(in, "compiling with Gradle", argv, in.dirs.project);
+  exec::JobLimits limits = job_limits(in.pit);
+  limits.loopback_tcp = true;  // Gradle's client and daemon talk over loopback TCP
+  const StepResult step = run_step(in, "compiling with Gradle", argv, in.dirs.project, {}, limits);
   conclude_build_step(in, step, "gradle", "Compilation failed", result);
   if (!step.run.ok() || result.compile_failed || !result.tool_failure.empty()) return result;
   run_test_host(in, host_inputs(in), result);

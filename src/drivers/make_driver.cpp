@@ -5,13 +5,13 @@
 
 namespace runner::drivers {
 
-std::unique_ptr<Driver> make_driver(config::BuildTool tool) {
+std::unique_ptr<Driver> make_driver(pit::BuildTool tool) {
   switch (tool) {
-    case config::BuildTool::Maven:
+    case pit::BuildTool::Maven:
       return std::make_unique<MavenDriver>();
-    case config::BuildTool::Gradle:
+    case pit::BuildTool::Gradle:
       return std::make_unique<GradleDriver>();
-    case config::BuildTool::Javac:
+    case pit::BuildTool::Javac:
       return std::make_unique<JavacDriver>();
   }
   return nullptr;

@@ -1,5 +1,6 @@
 #pragma once
 // Running one command of a build: output to the job log, watched for the markers that matter.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,13 @@ struct StepResult {
   bool testing_seen = false;  // one of the `testing_markers` appeared
 };
 
-// Runs `argv` in `cwd` with the job environment. `testing_markers` are output lines that show the
-// tests have started (e.g. Maven's "T E S T S"); seeing one calls in.on_stage(Stage::Testing).
+// Runs `argv` in `cwd` with the job environment, under `limits` (default: the PIT's, job_limits).
+// `testing_markers` are output lines that show the tests have started; seeing one calls
+// in.on_stage(Stage::Testing).
 StepResult run_step(const DriverInput& in, const std::string& title,
                     const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                    const std::vector<std::string>& testing_markers = {});
+                    const std::vector<std::string>& testing_markers = {},
+                    const std::optional<exec::JobLimits>& limits = std::nullopt);
 
 // For a build tool that compiles and tests in one step (Maven, Gradle): copies what the step saw
 // into `result`. A failure before the tests started is the student's compile error when

@@ -17,8 +17,11 @@ using Clock = std::chrono::steady_clock;
 // What one job may use. Every launcher gets it; how much of it is enforced depends on the level
 // (the plain launcher enforces only the deadline; the sandbox levels enforce the rest).
 struct JobLimits {
-  int memory_mb = 1024;                                // the whole job: build tool + test JVMs
-  bool network = false;                                // the PIT's `network`
+  int memory_mb = 1024;  // the whole job: build tool + test JVMs
+  bool network = false;  // the PIT's `network`
+  // The build tool talks to its own processes over loopback TCP (Gradle). `basic`, which has no
+  // network namespace, then allows TCP, narrowed by Landlock to ephemeral ports where it can.
+  bool loopback_tcp = false;
   int max_processes = 512;                             // processes and threads of the job
   std::int64_t max_file_bytes = 256LL * 1024 * 1024;   // largest file the job may write
   std::int64_t max_disk_bytes = 1024LL * 1024 * 1024;  // everything it writes
@@ -30,7 +33,7 @@ struct Command {
   std::vector<std::string> argv;  // argv[0] is looked up in the job's PATH
   std::filesystem::path cwd;
   std::vector<std::string> env;  // the job's whole environment, KEY=VALUE
-  // The job folder (grading::JobDirs::root): the only tree the job may write to.
+  // The job folder (workspace::JobDirs::root): the only tree the job may write to.
   std::filesystem::path job_root;
   JobLimits limits;
 };
@@ -66,7 +69,9 @@ class Launcher {
   virtual void release_job(const std::filesystem::path& /*job_root*/) {}
 
   virtual std::string level() const = 0;
-  virtual std::vector<std::string> features() const = 0;
+  // The isolation a job run with `limits` gets (the verdict's sandbox block, the banner with the
+  // default limits): e.g. no network namespace for a PIT with `network: true`.
+  virtual std::vector<std::string> features(const JobLimits& limits) const = 0;
 };
 
 // No isolation (sandbox level `none`): a child in its own process group, a minimal environment,

@@ -6,6 +6,7 @@
 
 #include "report/scoring.hpp"
 #include "util/fs.hpp"
+#include "workspace/workspace.hpp"
 
 namespace runner::grading {
 namespace {
@@ -60,21 +61,21 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
   v.pit_id = request.pit.id;
   v.started_at = std::chrono::system_clock::now();
   v.sandbox_level = context.launcher.level();
-  v.sandbox_features = context.launcher.features();
+  v.sandbox_features = context.launcher.features(drivers::job_limits(request.pit));
   auto progress = [&](Progress p) {
     if (context.on_progress) context.on_progress(p);
   };
 
   fs::create_directories(request.out_dir);
   exec::LogFile log(request.out_dir / "log.txt", context.max_log_bytes);
-  std::optional<JobDirs> dirs;
+  std::optional<workspace::JobDirs> dirs;
   bool job_prepared = false;
   try {
     progress(Progress::Preparing);
-    dirs = JobDirs::create(context.work_dir);
+    dirs = workspace::JobDirs::create(context.work_dir);
     // The clock starts with the build: extraction is bounded by the archive limits instead.
     const auto deadline = exec::Clock::now() + std::chrono::milliseconds(request.pit.timeout_ms);
-    prepare_project(request.zip, request.pit, context.limits, *dirs);
+    workspace::prepare_project(request.zip, request.pit, context.limits, *dirs);
     context.launcher.prepare_job(dirs->root);
     job_prepared = true;
 

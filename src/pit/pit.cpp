@@ -214,7 +214,7 @@ Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
   }
   pit.build = defaults.build;
   if (f.has("build")) {
-    auto tool = config::parse_build_tool(f.scalar("build"));
+    auto tool = parse_build_tool(f.scalar("build"));
     if (!tool) f.fail("build", "'" + f.scalar("build") + "' is not one of maven, gradle, javac");
     pit.build = *tool;
   }
@@ -265,10 +265,10 @@ Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
   if (f.has("weights")) read_weights(f, pit);
 
   // The submission's build files are never used: the PIT must bring its own.
-  if (pit.build == config::BuildTool::Maven && !fs::exists(pit.overlay_dir / "pom.xml")) {
+  if (pit.build == BuildTool::Maven && !fs::exists(pit.overlay_dir / "pom.xml")) {
     f.fail("build", "maven needs " + overlay + "/pom.xml in the PIT");
   }
-  if (pit.build == config::BuildTool::Gradle && !fs::exists(pit.overlay_dir / "build.gradle")) {
+  if (pit.build == BuildTool::Gradle && !fs::exists(pit.overlay_dir / "build.gradle")) {
     f.fail("build", "gradle needs " + overlay + "/build.gradle in the PIT");
   }
   return pit;

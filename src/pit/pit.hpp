@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config/settings.hpp"
+#include "pit/build_tool.hpp"
 
 namespace runner::pit {
 
@@ -26,7 +26,7 @@ struct WeightRule {
 struct Pit {
   std::string id;
   std::string title;
-  config::BuildTool build = config::BuildTool::Maven;
+  BuildTool build = BuildTool::Maven;
   int timeout_ms = 120000;
   int memory_mb = 1024;
   std::optional<double> max_score;
@@ -52,7 +52,7 @@ struct Pit {
 
 // What the PIT inherits when it does not say.
 struct PitDefaults {
-  config::BuildTool build = config::BuildTool::Maven;
+  BuildTool build = BuildTool::Maven;
   int timeout_ms = 120000;
   int memory_mb = 1024;
 };

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "aws/crypto.hpp"
+#include "util/crypto.hpp"
 #include "util/text.hpp"
 
 namespace runner::report {
@@ -47,7 +47,7 @@ std::string new_result_key_hex() {
   if (getrandom(key.data(), key.size(), 0) != static_cast<ssize_t>(key.size())) {
     throw std::runtime_error("getrandom failed");
   }
-  return aws::to_hex(key);
+  return util::to_hex(key);
 }
 
 ResultStream::ResultStream(const std::string& key_hex, exec::OutputSink& log,
@@ -101,7 +101,7 @@ void ResultStream::result(std::string_view signed_json) {
   }
   const std::string mac = from_hex(signed_json.substr(1, 64));
   const std::string_view json_text = signed_json.substr(66);
-  const std::string expected = aws::hmac_sha256(key_, json_text);
+  const std::string expected = util::hmac_sha256(key_, json_text);
   if (mac.size() != expected.size() ||
       CRYPTO_memcmp(mac.data(), expected.data(), expected.size()) != 0) {
     ++rejected_;

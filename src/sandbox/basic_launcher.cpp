@@ -30,15 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 using util::UniqueFd;
 
-// Gradle's client, its daemon and its test workers talk to each other over TCP on the loopback
-// interface, so a Gradle build (the `gradle` process and everything it starts, test JVMs
-// included) gets AF_INET sockets even without `network: true`. With Landlock ABI >= 4 that TCP is
-// narrowed to what Gradle uses: listening on a kernel-chosen ephemeral port, connecting to ports
-// of the ephemeral range (see docs/sandbox.md).
-bool needs_loopback_tcp(const exec::Command& cmd) {
-  return fs::path(cmd.argv.at(0)).filename() == "gradle";
-}
-
 class BasicLauncher : public exec::Launcher {
  public:
   BasicLauncher(uids::SlotIds ids, int landlock_abi, const std::vector<std::string>& read_only)
@@ -57,7 +48,10 @@ class BasicLauncher : public exec::Launcher {
   exec::RunResult run(const exec::Command& cmd, exec::Clock::time_point deadline,
                       exec::OutputSink& out) override {
     const auto started = exec::Clock::now();
-    const bool gradle_tcp = !cmd.limits.network && needs_loopback_tcp(cmd);
+    // A build tool on loopback TCP (JobLimits::loopback_tcp, Gradle) gets AF_INET sockets without
+    // `network: true`; with Landlock ABI >= 4 that TCP is narrowed to listening on a kernel-chosen
+    // ephemeral port and connecting to ports of the ephemeral range (docs/sandbox.md).
+    const bool gradle_tcp = !cmd.limits.network && cmd.limits.loopback_tcp;
     const bool allow_tcp = cmd.limits.network || gradle_tcp;
     child::ExecPlan plan = child::plan_for(cmd, deadline - started);
     const int cpu_budget = plan.limits.cpu_seconds;
@@ -80,27 +74,23 @@ class BasicLauncher : public exec::Launcher {
       ~Closer() { landlock::close(r); }
     } closer{ruleset};
 
-    int out_pipe[2], error_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0) {
-      throw exec::LaunchError(std::string("pipe: ") + std::strerror(errno));
-    }
-    UniqueFd out_read(out_pipe[0]), out_write(out_pipe[1]);
-    UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
+    util::Pipe output, errors;
     const pid_t pid = fork();
     if (pid < 0) throw exec::LaunchError(std::string("fork: ") + std::strerror(errno));
     if (pid == 0) {
       setpgid(0, 0);
       if (setgroups(0, nullptr) != 0 || setresgid(uid_, uid_, uid_) != 0 ||
           setresuid(uid_, uid_, uid_) != 0) {
-        child::fail(error_write.get(), "take the job's uid");
+        exec::child::fail(errors.write.get(), "take the job's uid");
       }
-      if (!capabilities::drop_all()) child::fail(error_write.get(), "drop capabilities");
-      child::exec_job(plan, out_write.get(), error_write.get());
+      if (!capabilities::drop_all()) exec::child::fail(errors.write.get(), "drop capabilities");
+      child::exec_job(plan, output.write.get(), errors.write.get());
     }
     setpgid(pid, pid);
-    out_write.reset();
-    error_write.reset();
-    if (const std::string failure = child::read_failure(error_read.get()); !failure.empty()) {
+    output.write.reset();
+    errors.write.reset();
+    if (const std::string failure = exec::child::read_failure(errors.read.get());
+        !failure.empty()) {
       waitpid(pid, nullptr, 0);
       uids::kill_all(uid_);
       throw exec::LaunchError("sandbox (basic): " + failure);
@@ -121,7 +111,7 @@ class BasicLauncher : public exec::Launcher {
       kill(-pid, SIGKILL);
       uids::kill_all(uid_, pid);
     };
-    exec::RunResult result = exec::supervise(pid, out_read.get(), deadline, out, hooks);
+    exec::RunResult result = exec::supervise(pid, output.read.get(), deadline, out, hooks);
     limits.report(result, out);
     result.seconds = std::chrono::duration<double>(exec::Clock::now() - started).count();
     return result;
@@ -146,7 +136,7 @@ class BasicLauncher : public exec::Launcher {
   }
 
   std::string level() const override { return "basic"; }
-  std::vector<std::string> features() const override {
+  std::vector<std::string> features(const exec::JobLimits&) const override {
     std::vector<std::string> f{
         "uid-per-slot", "seccomp", "rlimits", "no-new-privs", "sampled-memory-cpu-limits",
         "kill-by-uid"};

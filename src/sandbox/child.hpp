@@ -1,24 +1,17 @@
 #pragma once
-// The last steps of every sandboxed job's first process, shared by the levels: descriptors,
-// signals, rlimits, no_new_privs, Landlock, seccomp, execve. Runs in a forked child.
+// The last steps of every sandboxed job's first process, shared by the levels: the common start
+// (exec/child.hpp), then rlimits, no_new_privs, Landlock, seccomp and execve. Runs in a forked
+// child.
 #include <linux/filter.h>
 
 #include <string>
 #include <vector>
 
+#include "exec/child.hpp"
 #include "exec/launcher.hpp"
 #include "sandbox/landlock.hpp"
 
 namespace runner::sandbox::child {
-
-// What a child that could not start the job tells the runner through the error pipe.
-struct Failure {
-  int error = 0;
-  char step[60] = {};
-};
-
-// Sends `step` and errno to `error_fd`, then _exit(127).
-[[noreturn]] void fail(int error_fd, const char* step);
 
 // Everything execve needs, prepared in the runner.
 struct ExecPlan {
@@ -41,9 +34,5 @@ ExecPlan plan_for(const exec::Command& cmd, exec::Clock::duration left);
 // rlimits, no_new_privs, Landlock and seccomp, closes every other descriptor on exec and runs the
 // program. The caller has already taken the job's uid. Never returns.
 [[noreturn]] void exec_job(const ExecPlan& plan, int out_fd, int error_fd);
-
-// Runner side: reads the error pipe until EOF (execve closed it). Empty when the job started,
-// otherwise a message like "mount /proc: Operation not permitted".
-std::string read_failure(int error_read_fd);
 
 }  // namespace runner::sandbox::child

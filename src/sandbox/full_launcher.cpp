@@ -41,16 +41,6 @@ using util::UniqueFd;
 constexpr const char* kNewRoot = "/run/runner-sandbox";
 std::atomic<unsigned> g_run_counter{0};
 
-struct Pipe {
-  UniqueFd read, write;
-  Pipe() {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw exec::LaunchError("pipe failed");
-    read = UniqueFd(fds[0]);
-    write = UniqueFd(fds[1]);
-  }
-};
-
 bool read_all(int fd, void* data, std::size_t size) {
   auto* bytes = static_cast<char*>(data);
   std::size_t got = 0;
@@ -67,17 +57,17 @@ bool read_all(int fd, void* data, std::size_t size) {
 [[noreturn]] void run_init(const mounts::Plan& plan, const child::ExecPlan& exec_plan, bool new_net,
                            int out_fd, int error_fd, int status_fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (new_net && !namespaces::bring_loopback_up()) child::fail(error_fd, "bring lo up");
-  if (!namespaces::set_hostname("runner")) child::fail(error_fd, "sethostname");
+  if (new_net && !namespaces::bring_loopback_up()) exec::child::fail(error_fd, "bring lo up");
+  if (!namespaces::set_hostname("runner")) exec::child::fail(error_fd, "sethostname");
   const char* step = "mounts";
-  if (!mounts::enter(plan, &step)) child::fail(error_fd, step);
+  if (!mounts::enter(plan, &step)) exec::child::fail(error_fd, step);
   const pid_t job = fork();
-  if (job < 0) child::fail(error_fd, "fork the job");
+  if (job < 0) exec::child::fail(error_fd, "fork the job");
   if (job == 0) {
     setpgid(0, 0);
     const gid_t id = namespaces::kJobIdInside;
     if (setgroups(0, nullptr) != 0 || setresgid(id, id, id) != 0 || setresuid(id, id, id) != 0) {
-      child::fail(error_fd, "take the job's uid");
+      exec::child::fail(error_fd, "take the job's uid");
     }
     child::exec_job(exec_plan, out_fd, error_fd);
   }
@@ -123,7 +113,7 @@ class FullLauncher : public exec::Launcher {
 
     const std::string name = cgroups::job_cgroup_name(slot_, getpid(), g_run_counter++);
     cgroups::JobCgroup cgroup(layout_, name, cmd.limits);
-    Pipe output, errors, to_child, from_child, status;
+    util::Pipe output, errors, to_child, from_child, status;
     const bool new_net = !cmd.limits.network;
 
     const pid_t c1 = fork();
@@ -131,7 +121,7 @@ class FullLauncher : public exec::Launcher {
     if (c1 == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       const int error_fd = errors.write.get();
-      if (unshare(namespaces::clone_flags(!new_net)) != 0) child::fail(error_fd, "unshare");
+      if (unshare(namespaces::clone_flags(!new_net)) != 0) exec::child::fail(error_fd, "unshare");
       char go = 'u';
       if (write(from_child.write.get(), &go, 1) != 1 || !read_all(to_child.read.get(), &go, 1)) {
         _exit(126);
@@ -139,12 +129,12 @@ class FullLauncher : public exec::Launcher {
       // Opened here, in the new mount namespace (a bind needs a source from it), and with the
       // runner's host identity still, which may traverse the runner's folders.
       mounts::open_sources(plan);
-      if (plan.job_root_fd < 0) child::fail(error_fd, "open the job folder");
+      if (plan.job_root_fd < 0) exec::child::fail(error_fd, "open the job folder");
       if (setresgid(0, 0, 0) != 0 || setgroups(0, nullptr) != 0 || setresuid(0, 0, 0) != 0) {
-        child::fail(error_fd, "become root of the user namespace");
+        exec::child::fail(error_fd, "become root of the user namespace");
       }
       const pid_t c2 = fork();
-      if (c2 < 0) child::fail(error_fd, "fork pid 1");
+      if (c2 < 0) exec::child::fail(error_fd, "fork pid 1");
       if (c2 == 0) {
         run_init(plan, exec_plan, new_net, output.write.get(), error_fd, status.write.get());
       }
@@ -172,7 +162,7 @@ class FullLauncher : public exec::Launcher {
     };
     char ready = 0;
     if (!read_all(from_child.read.get(), &ready, 1)) {
-      const std::string failure = child::read_failure(errors.read.get());
+      const std::string failure = exec::child::read_failure(errors.read.get());
       throw abandon(failure.empty() ? "the sandbox child died" : failure);
     }
     try {
@@ -183,7 +173,8 @@ class FullLauncher : public exec::Launcher {
     }
     if (write(to_child.write.get(), &ready, 1) != 1) throw abandon("the sandbox child died");
     if (!read_all(from_child.read.get(), &c2, sizeof c2)) c2 = 0;
-    if (const std::string failure = child::read_failure(errors.read.get()); !failure.empty()) {
+    if (const std::string failure = exec::child::read_failure(errors.read.get());
+        !failure.empty()) {
       throw abandon(failure);
     }
 
@@ -228,18 +219,12 @@ class FullLauncher : public exec::Launcher {
   }
 
   std::string level() const override { return "full"; }
-  std::vector<std::string> features() const override {
-    return {"user-ns",
-            "pid-ns",
-            "mount-ns",
-            "net-ns",
-            "ipc-ns",
-            "uts-ns",
-            "cgroup-" + layout_.describe(),
-            "seccomp",
-            "rlimits",
-            "no-new-privs",
-            "uid-per-slot"};
+  std::vector<std::string> features(const exec::JobLimits& limits) const override {
+    std::vector<std::string> f{"user-ns", "pid-ns", "mount-ns"};
+    if (!limits.network) f.push_back("net-ns");  // `network: true` shares the host's
+    f.insert(f.end(), {"ipc-ns", "uts-ns", "cgroup-" + layout_.describe(), "seccomp", "rlimits",
+                       "no-new-privs", "uid-per-slot"});
+    return f;
   }
 
  private:

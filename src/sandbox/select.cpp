@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include "config/share_dir.hpp"
 #include "sandbox/full_launcher.hpp"
 #include "sandbox/probe.hpp"
 #include "util/text.hpp"
@@ -12,28 +11,29 @@ namespace {
 
 Selection describe(std::unique_ptr<exec::Launcher> launcher, const std::string& prefix) {
   Selection s;
-  s.description = prefix + launcher->level() + " (" + util::join(launcher->features(), ", ") + ")";
+  s.description =
+      prefix + launcher->level() + " (" + util::join(launcher->features({}), ", ") + ")";
   s.launcher = std::move(launcher);
   return s;
 }
 
 }  // namespace
 
-Selection select_launcher(config::SandboxLevel requested, int slot, uid_t uid_base) {
-  using config::SandboxLevel;
-  if (requested == SandboxLevel::None) {
+Selection select_launcher(Level requested, int slot, uid_t uid_base,
+                          const std::vector<std::string>& runner_data) {
+  if (requested == Level::None) {
     return describe(exec::make_plain_launcher(),
                     "");  // development only: `auto` never picks it
   }
   const auto& host = probe::host();
-  const std::string name = "RUNNER_SANDBOX=" + config::to_string(requested);
-  if (requested == SandboxLevel::Full && !host.full) {
+  const std::string name = "RUNNER_SANDBOX=" + to_string(requested);
+  if (requested == Level::Full && !host.full) {
     throw SandboxUnavailable(name + " is not available on this host: " + host.full_reason);
   }
-  if (requested == SandboxLevel::Basic && !host.basic) {
+  if (requested == Level::Basic && !host.basic) {
     throw SandboxUnavailable(name + " is not available on this host: " + host.basic_reason);
   }
-  if (requested == SandboxLevel::Auto && !host.full && !host.basic) {
+  if (requested == Level::Auto && !host.full && !host.basic) {
     throw SandboxUnavailable(
         name + ": no isolating level is available on this host (full: " + host.full_reason +
         "; basic: " + host.basic_reason + "); RUNNER_SANDBOX=none is for development only");
@@ -48,11 +48,8 @@ Selection select_launcher(config::SandboxLevel requested, int slot, uid_t uid_ba
     }
   }
   const uids::SlotIds ids = uids::slot_ids(uid_base, slot);
-  // Read-only data every job needs: the Maven settings and Gradle init script, the test host.
-  const std::vector<std::string> runner_data{config::share_dir().string(),
-                                             config::testhost_dir().string()};
-  const std::string prefix = requested == SandboxLevel::Auto ? "auto -> " : "";
-  if (requested == SandboxLevel::Full || (requested == SandboxLevel::Auto && host.full)) {
+  const std::string prefix = requested == Level::Auto ? "auto -> " : "";
+  if (requested == Level::Full || (requested == Level::Auto && host.full)) {
     return describe(make_full_launcher(slot, ids, host.cgroups, runner_data), prefix);
   }
   return describe(make_basic_launcher(ids, host.landlock_abi, runner_data), prefix);

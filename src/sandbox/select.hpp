@@ -5,9 +5,10 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
-#include "config/settings.hpp"
 #include "exec/launcher.hpp"
+#include "sandbox/level.hpp"
 #include "sandbox/uids.hpp"
 
 namespace runner::sandbox {
@@ -27,7 +28,9 @@ struct Selection {
 // its own launcher, and levels that need per-job resources (a uid, a cgroup) key them on it.
 // `uid_base` (RUNNER_UID_BASE) is the first of the runner's slot uids (uids::slot_ids); a range
 // holding the runner's own uid is refused.
-Selection select_launcher(config::SandboxLevel requested, int slot = 0,
-                          uid_t uid_base = uids::kDefaultBase);
+// `runner_data` are the folders every job may read (the Maven settings, the test host:
+// config::DataDirs::read_only()).
+Selection select_launcher(Level requested, int slot = 0, uid_t uid_base = uids::kDefaultBase,
+                          const std::vector<std::string>& runner_data = {});
 
 }  // namespace runner::sandbox

@@ -15,16 +15,12 @@
 #include <string>
 #include <thread>
 
-#include "config/settings.hpp"
 #include "sandbox/capabilities.hpp"
 
 namespace runner::sandbox::uids {
 namespace {
 
 namespace fs = std::filesystem;
-
-static_assert(kRangeSize == config::kUidRangeSize, "the range config validates is the one used");
-static_assert(kMaxSlots == config::kMaxConcurrency, "a slot for every concurrent job");
 
 bool is_pid_dir(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), ::isdigit);

@@ -6,20 +6,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "aws/config.hpp"
 #include "aws/error.hpp"
-#include "aws/service_client.hpp"
-#include "config/environment.hpp"
 
 namespace runner::service {
-
-Cloud make_cloud() {
-  const auto env = config::layer_dotenv(config::process_environment(), ".env").values;
-  const auto cfg = aws::ClientConfig::from_env(env);
-  auto creds = aws::default_credentials(env);
-  return {std::make_unique<aws::S3Client>(cfg, creds),
-          std::make_unique<aws::SqsClient>(cfg, creds)};
-}
 
 int queue_visibility_seconds(aws::SqsClient& sqs, const std::string& queue_url) {
   return queue_visibility_seconds(sqs, queue_url, VisibilityRetry{});

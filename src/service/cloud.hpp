@@ -1,6 +1,6 @@
 #pragma once
-// The AWS clients and settings the service commands share, built from the same variables as
-// the settings (process environment over ./.env).
+// The AWS clients the service commands share (built by app::Runtime::cloud), and reading the
+// queue's visibility timeout.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -8,7 +8,6 @@
 
 #include "aws/s3.hpp"
 #include "aws/sqs.hpp"
-#include "config/settings.hpp"
 
 namespace runner::service {
 
@@ -16,9 +15,6 @@ struct Cloud {
   std::unique_ptr<aws::S3Client> s3;
   std::unique_ptr<aws::SqsClient> sqs;
 };
-
-// Throws std::invalid_argument for malformed AWS variables.
-Cloud make_cloud();
 
 // How queue_visibility_seconds rides out an outage: up to `tries` GetQueueAttributes calls
 // (each with the client's own retries), waiting base_delay * 2^(n-1) after failed try n

@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "aws/error.hpp"
-#include "cli/setup.hpp"
 #include "grading/grader.hpp"
 #include "pit/pit.hpp"
 #include "service/heartbeat.hpp"
@@ -288,7 +287,7 @@ void JobProcessor::run_job(Job& job) {
                        ")");
     }
     try {
-      pit = pit::load_pit(pit_dir, cli::pit_defaults(s));
+      pit = pit::load_pit(pit_dir, ctx_.pit_defaults);
     } catch (const pit::PitError& e) {
       throw InfraFault(std::string("invalid PIT: ") + e.what());
     }
@@ -340,8 +339,8 @@ void JobProcessor::run_job(Job& job) {
   // Grade (never throws for what a submission does).
   if (!job.verdict) {
     t = Clock::now();
-    grading::GradeContext context{services_.launcher,     ctx_.tools,      dir.path,
-                                  cli::archive_limits(s), s.max_log_bytes, nullptr};
+    grading::GradeContext context{services_.launcher,  ctx_.tools,      dir.path,
+                                  ctx_.archive_limits, s.max_log_bytes, nullptr};
     auto verdict = grading::grade({zip, *pit, msg.submission_id, out}, context);
     f.stage = "grade";
     f.duration_ms = ms_since(t);

@@ -41,7 +41,7 @@ Worker::Worker(WorkerContext context) : ctx_(context) {
   for (int i = 0; i < s.concurrency; ++i) {
     auto slot = std::make_unique<Slot>();
     slot->index = i;
-    slot->sandbox = sandbox::select_launcher(s.sandbox, i, static_cast<uid_t>(s.uid_base));
+    slot->sandbox = ctx_.launcher_for_slot(i);
     slot->db = std::make_unique<db::Submissions>(s.database_url);
     slot->lease_db = std::make_unique<db::Submissions>(s.database_url);
     slot->processor = std::make_unique<JobProcessor>(

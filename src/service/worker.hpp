@@ -7,17 +7,21 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "archive/extract.hpp"
 #include "aws/s3.hpp"
 #include "aws/sqs.hpp"
 #include "config/settings.hpp"
 #include "db/submissions.hpp"
 #include "drivers/driver.hpp"
+#include "pit/pit.hpp"
+#include "sandbox/select.hpp"
 #include "service/breaker.hpp"
 #include "service/metrics.hpp"
 
@@ -29,7 +33,11 @@ struct WorkerContext {
   aws::S3Client& s3;
   aws::SqsClient& sqs;
   Metrics& metrics;
+  pit::PitDefaults pit_defaults;  // for each job's PIT (RUNNER_DEFAULT_* settings)
+  archive::Limits archive_limits;
   int visibility_seconds = 30;  // the queue's VisibilityTimeout: the heartbeat renews it
+  // The launcher of job slot n (0 .. RUNNER_CONCURRENCY-1): sandbox resources are keyed on it.
+  std::function<sandbox::Selection(int slot)> launcher_for_slot;
 };
 
 class Worker {

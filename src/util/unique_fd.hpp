@@ -1,7 +1,10 @@
 #pragma once
-// A file descriptor closed when it goes out of scope.
+// A file descriptor closed when it goes out of scope, and a close-on-exec pipe of two.
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <system_error>
 #include <utility>
 
 namespace runner::util {
@@ -31,6 +34,18 @@ class UniqueFd {
 
  private:
   int fd_ = -1;
+};
+
+// Both ends close-on-exec: a child gets an end only by dup2 onto 0..2, or through a descriptor
+// its launcher keeps open on purpose. Throws std::system_error (a host fault, never the job's).
+struct Pipe {
+  UniqueFd read, write;
+  Pipe() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+    read = UniqueFd(fds[0]);
+    write = UniqueFd(fds[1]);
+  }
 };
 
 }  // namespace runner::util

@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "aws/crypto.hpp"
 #include "aws/s3.hpp"
 #include "aws/sqs.hpp"
 #include "support/local_servers.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 namespace {
@@ -57,7 +57,7 @@ TEST_F(CrossCheck, CliReadsWhatTheClientWrote) {
   auto [rc, out] =
       aws("s3 cp --only-show-errors 's3://cross/" + key + "' " + (dir_ / "cli.bin").string());
   ASSERT_EQ(rc, 0) << out;
-  EXPECT_EQ(sha256_file_hex(dir_ / "cli.bin"), sha256_file_hex(dir_ / "in.bin"));
+  EXPECT_EQ(util::sha256_file_hex(dir_ / "cli.bin"), util::sha256_file_hex(dir_ / "in.bin"));
   auto [rc2, head] = aws("s3api head-object --bucket cross --key '" + key + "'");
   ASSERT_EQ(rc2, 0) << head;
   EXPECT_EQ(nlohmann::json::parse(head)["ContentType"], "application/zip");
@@ -72,7 +72,7 @@ TEST_F(CrossCheck, ClientReadsWhatTheCliWrote) {
   ASSERT_EQ(rc, 0) << out;
   ObjectInfo info = s3_->get_object("cross", key, dir_ / "mine.bin");
   EXPECT_EQ(info.size, 9u << 20);
-  EXPECT_EQ(sha256_file_hex(dir_ / "mine.bin"), sha256_file_hex(dir_ / "cli-in.bin"));
+  EXPECT_EQ(util::sha256_file_hex(dir_ / "mine.bin"), util::sha256_file_hex(dir_ / "cli-in.bin"));
 }
 
 TEST_F(CrossCheck, ClientReceivesWhatTheCliSent) {

@@ -1,10 +1,10 @@
 // URI encoding, URLs, timestamps and hashes: the building blocks the signature depends on.
 #include <gtest/gtest.h>
 
-#include "aws/crypto.hpp"
 #include "aws/time_format.hpp"
 #include "aws/uri_encode.hpp"
 #include "aws/url.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 namespace {
@@ -70,15 +70,16 @@ TEST(TimeFormat, AmzDateAndIso8601) {
 }
 
 TEST(Crypto, KnownDigests) {
-  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(md5_hex("hello"), "5d41402abc4b2a76b9719d911017c592");
+  EXPECT_EQ(util::sha256_hex(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(util::md5_hex("hello"), "5d41402abc4b2a76b9719d911017c592");
   // RFC 4231 test case 2.
-  EXPECT_EQ(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+  EXPECT_EQ(util::to_hex(util::hmac_sha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  Sha256 h;
+  util::Sha256 h;
   h.update("hel");
   h.update("lo");
-  EXPECT_EQ(h.finish_hex(), sha256_hex("hello"));
+  EXPECT_EQ(h.finish_hex(), util::sha256_hex("hello"));
 }
 
 }  // namespace

@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "aws/crypto.hpp"
 #include "aws/error.hpp"
 #include "aws/s3.hpp"
 #include "aws/sqs.hpp"
 #include "support/local_servers.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 namespace {
@@ -257,14 +257,14 @@ TEST_F(Faults, LargeUploadRejectedBeforeItsBodyIsRetriedFromTheFile) {
   EXPECT_EQ(proxied_requests(), 2);
   EXPECT_EQ(proxy_stats()["early_rejections"], 1);  // refused after the headers alone
   direct_s3_->get_object("b", "up.bin", dir_ / "back.bin");
-  EXPECT_EQ(sha256_file_hex(dir_ / "back.bin"), sha256_hex(data));
+  EXPECT_EQ(util::sha256_file_hex(dir_ / "back.bin"), util::sha256_hex(data));
   EXPECT_EQ(direct_s3_->head_object("b", "up.bin")->content_type, "application/zip");
 
   // And a connection dropped mid-upload: the body is re-read from the start.
   fault({{"mode", "drop"}, {"count", 1}});
   s3.put_object_file("b", "up2.bin", dir_ / "up.bin");
   direct_s3_->get_object("b", "up2.bin", dir_ / "back2.bin");
-  EXPECT_EQ(sha256_file_hex(dir_ / "back2.bin"), sha256_hex(data));
+  EXPECT_EQ(util::sha256_file_hex(dir_ / "back2.bin"), util::sha256_hex(data));
 }
 
 TEST_F(Faults, ServerClockAnHourAheadIsLearnedFromTheDateHeader) {

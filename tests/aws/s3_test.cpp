@@ -9,9 +9,9 @@
 #include <random>
 #include <thread>
 
-#include "aws/crypto.hpp"
 #include "aws/error.hpp"
 #include "support/local_servers.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 namespace {
@@ -41,7 +41,7 @@ long max_rss_kb() {
 TEST_F(S3Test, PutFromMemoryThenGetHeadWithContentType) {
   std::string etag = s3_->put_object("runner-test", "results/1/feedback.json", R"({"score":1})",
                                      "application/json");
-  EXPECT_EQ(etag, "\"" + md5_hex(R"({"score":1})") + "\"");
+  EXPECT_EQ(etag, "\"" + util::md5_hex(R"({"score":1})") + "\"");
   auto info = s3_->head_object("runner-test", "results/1/feedback.json");
   ASSERT_TRUE(info);
   EXPECT_EQ(info->size, 11u);
@@ -78,7 +78,7 @@ TEST_F(S3Test, FiftyMegabytesStreamThroughFilesNotMemory) {
   ObjectInfo info = s3_->get_object("runner-test", "big.bin", dir_ / "copy.bin");
   long growth_mb = (max_rss_kb() - before) / 1024;
   EXPECT_EQ(info.size, 50u << 20);
-  EXPECT_EQ(sha256_file_hex(dir_ / "copy.bin"), sha256_file_hex(source));
+  EXPECT_EQ(util::sha256_file_hex(dir_ / "copy.bin"), util::sha256_file_hex(source));
   EXPECT_LT(growth_mb, 16) << "peak memory grew by " << growth_mb << " MB for a 50 MB object";
 }
 

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "aws/crypto.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 namespace {
@@ -36,7 +36,7 @@ Signature suite(const std::string& method, const std::string& path, QueryParams 
   r.query = std::move(query);
   r.headers = {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}};
   r.headers.insert(r.headers.end(), extra.begin(), extra.end());
-  r.payload_hash = sha256_hex(body);
+  r.payload_hash = util::sha256_hex(body);
   return sign(r, suite_credentials(), {"us-east-1", "service", at("2015-08-30T12:36:00Z")});
 }
 
@@ -112,10 +112,10 @@ TEST(SigV4Docs, IamListUsers) {
                {"X-Amz-Date", "20150830T123600Z"}};
   r.payload_hash = kEmptySha;
   Signature s = sign(r, suite_credentials(), {"us-east-1", "iam", at("2015-08-30T12:36:00Z")});
-  EXPECT_EQ(sha256_hex(s.canonical_request),
+  EXPECT_EQ(util::sha256_hex(s.canonical_request),
             "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
-  EXPECT_EQ(to_hex(signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830", "us-east-1",
-                               "iam")),
+  EXPECT_EQ(util::to_hex(signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830",
+                                     "us-east-1", "iam")),
             "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
   EXPECT_EQ(s.signature, "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
 }
@@ -138,14 +138,14 @@ Signature s3_example(const std::string& method, const std::string& path, QueryPa
 TEST(SigV4S3Docs, GetObject) {
   Signature s = s3_example("GET", "/test.txt", {}, {{"Range", "bytes=0-9"}}, kEmptySha);
   EXPECT_EQ(s.signed_headers, "host;range;x-amz-content-sha256;x-amz-date");
-  EXPECT_EQ(sha256_hex(s.canonical_request),
+  EXPECT_EQ(util::sha256_hex(s.canonical_request),
             "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972");
   EXPECT_EQ(s.signature, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
 }
 
 TEST(SigV4S3Docs, PutObject) {
   std::string body = "Welcome to Amazon S3.";
-  std::string hash = sha256_hex(body);
+  std::string hash = util::sha256_hex(body);
   EXPECT_EQ(hash, "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
   Signature s = s3_example(
       "PUT", "/test%24file.text", {},

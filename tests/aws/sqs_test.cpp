@@ -7,9 +7,9 @@
 
 #include <thread>
 
-#include "aws/crypto.hpp"
 #include "aws/error.hpp"
 #include "support/local_servers.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::aws {
 namespace {
@@ -35,7 +35,7 @@ TEST_F(SqsTest, SendReceiveDelete) {
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].message_id, id);
   EXPECT_EQ(messages[0].body, body);
-  EXPECT_EQ(messages[0].md5_of_body, md5_hex(body));
+  EXPECT_EQ(messages[0].md5_of_body, util::md5_hex(body));
   EXPECT_EQ(messages[0].receive_count(), 1);
   EXPECT_FALSE(messages[0].attributes.at("SentTimestamp").empty());
   sqs_->delete_message(queue_, messages[0].receipt_handle);
@@ -115,7 +115,7 @@ TEST(SqsFake, CorruptedBodyIsRejected) {
     target = req.get_header_value("X-Amz-Target");
     res.set_content(
         R"({"Messages":[{"MessageId":"m","ReceiptHandle":"r","Body":"tampered","MD5OfBody":")" +
-            md5_hex("original") + R"("}]})",
+            util::md5_hex("original") + R"("}]})",
         "application/x-amz-json-1.0");
   });
   fake.set_keep_alive_timeout(1);

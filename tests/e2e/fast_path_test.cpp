@@ -25,8 +25,8 @@ class FastPath : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     launcher_ = exec::make_plain_launcher().release();
-    tools_ = new drivers::Toolchain(
-        drivers::Toolchain::discover(17, testing::source_dir() / "share", config::testhost_dir()));
+    tools_ = new drivers::Toolchain(drivers::Toolchain::discover(17, testing::data_dirs().share,
+                                                                 testing::data_dirs().testhost));
   }
 
   // The example calculator PIT (Maven), or switched to javac.

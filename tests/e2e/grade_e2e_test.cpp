@@ -49,8 +49,8 @@ class GradeE2E : public ::testing::TestWithParam<DriverCase> {
  protected:
   static void SetUpTestSuite() {
     launcher_ = exec::make_plain_launcher().release();
-    tools_ = new drivers::Toolchain(
-        drivers::Toolchain::discover(17, testing::source_dir() / "share", config::testhost_dir()));
+    tools_ = new drivers::Toolchain(drivers::Toolchain::discover(17, testing::data_dirs().share,
+                                                                 testing::data_dirs().testhost));
     ASSERT_FALSE(tools_->testhost_jar.empty()) << "the build makes the test host";
   }
 

@@ -44,7 +44,7 @@ class CountingSink : public exec::OutputSink {
   std::string text;
 };
 
-// A job folder like grading::JobDirs, a launcher of the level, and helpers to run scripts.
+// A job folder like workspace::JobDirs, a launcher of the level, and helpers to run scripts.
 class Attack : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -52,9 +52,9 @@ class Attack : public ::testing::TestWithParam<std::string> {
     const std::string level = GetParam();
     if (level == "full" && !probe::host().full) GTEST_SKIP() << probe::host().full_reason;
     if (level == "basic" && !probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
-    const auto requested = level == "full"    ? config::SandboxLevel::Full
-                           : level == "basic" ? config::SandboxLevel::Basic
-                                              : config::SandboxLevel::None;
+    const auto requested = level == "full"    ? sandbox::Level::Full
+                           : level == "basic" ? sandbox::Level::Basic
+                                              : sandbox::Level::None;
     launcher = select_launcher(requested, 0).launcher;
     root = tmp / "job";
     for (const char* dir : {"project", "reports", "classes", "home", "tmp"}) {
@@ -537,7 +537,7 @@ attempt('listen 0', lambda: listen(0))
 attempt('listen %d' % free, lambda: listen(free))
 )";
 
-TEST_P(BasicNetwork, ANonGradleCommandGetsNoTcpAtAll) {
+TEST_P(BasicNetwork, ACommandWithoutLoopbackTcpGetsNoTcpAtAll) {
   NetworkProbe net;
   ASSERT_GT(net.ephemeral_port, 0);
   ASSERT_GT(net.low_port, 0);
@@ -556,13 +556,13 @@ TEST_P(BasicNetwork, ANonGradleCommandGetsNoTcpAtAll) {
   EXPECT_FALSE(net.arrived(net.low));
 }
 
-TEST_P(BasicNetwork, GradleAndItsChildrenGetLoopbackTcpOnEphemeralPortsOnly) {
+TEST_P(BasicNetwork, ALoopbackTcpBuildAndItsChildrenGetTcpOnEphemeralPortsOnly) {
   NetworkProbe net;
   ASSERT_GT(net.ephemeral_port, 0);
   ASSERT_GT(net.low_port, 0);
   ASSERT_GT(net.free_low_port, 0);
-  // A program named `gradle` (what the Gradle driver runs) whose child, like Gradle's test JVMs,
-  // inherits the exception.
+  // A build tool that asks for loopback TCP (JobLimits::loopback_tcp, as the Gradle driver does)
+  // and a child that, like Gradle's test JVMs, inherits the exception.
   fs::create_directories(root / "project/bin");
   util::write_file(root / "project/probe.py", kProbeScript);
   util::write_file(root / "project/bin/gradle",
@@ -572,6 +572,7 @@ TEST_P(BasicNetwork, GradleAndItsChildrenGetLoopbackTcpOnEphemeralPortsOnly) {
                                                    fs::perms::group_exec | fs::perms::others_read |
                                                    fs::perms::others_exec);
   uids::chown_tree(root / "project", uids::job_uid(0), uids::job_uid(0));
+  limits.loopback_tcp = true;
   auto argv = std::vector<std::string>{(root / "project/bin/gradle").string()};
   for (const auto& a : net.args()) argv.push_back(a);
   const auto r = run(argv);
@@ -622,9 +623,8 @@ TEST(FullView, ReadOnlyDataUnderTmpStaysVisible) {
                                    fs::perms::group_exec | fs::perms::others_read |
                                    fs::perms::others_exec);
   util::write_file(data / "probe.txt", "visible\n");
-  setenv("RUNNER_SHARE_DIR", data.path().c_str(), 1);
-  auto launcher = select_launcher(config::SandboxLevel::Full, 0).launcher;
-  unsetenv("RUNNER_SHARE_DIR");
+  auto launcher =
+      select_launcher(sandbox::Level::Full, 0, uids::kDefaultBase, {data.path().string()}).launcher;
 
   testing::TempDir job;
   for (const char* dir : {"project", "home", "tmp"}) fs::create_directories(job / dir);

@@ -62,7 +62,7 @@ const std::string& hidden_canary() {
 
 const drivers::Toolchain& tools() {
   static const drivers::Toolchain toolchain =
-      drivers::Toolchain::discover(17, testing::source_dir() / "share", config::testhost_dir());
+      drivers::Toolchain::discover(17, testing::data_dirs().share, testing::data_dirs().testhost);
   return toolchain;
 }
 
@@ -1236,8 +1236,8 @@ class ForgeryTest : public ::testing::TestWithParam<Combo> {
     const fs::path zip = tmp / "submission.zip";
     submission.write(zip);
     auto launcher =
-        select_launcher(
-            c.level == "full" ? config::SandboxLevel::Full : config::SandboxLevel::Basic, kSlot)
+        select_launcher(c.level == "full" ? sandbox::Level::Full : sandbox::Level::Basic, kSlot,
+                        uids::kDefaultBase, testing::data_dirs().read_only())
             .launcher;
     fs::create_directories(tmp / "work");
     grading::GradeContext context{*launcher, tools(), tmp / "work", {}, 200000, nullptr};

@@ -39,12 +39,11 @@ TEST_P(GradeInSandbox, GradesWithTheExpectedVerdict) {
   const auto& c = GetParam();
   if (c.level == "full" && !probe::host().full) GTEST_SKIP() << probe::host().full_reason;
   if (c.level == "basic" && !probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
-  auto launcher =
-      select_launcher(c.level == "full" ? config::SandboxLevel::Full : config::SandboxLevel::Basic,
-                      1)
-          .launcher;
+  auto launcher = select_launcher(c.level == "full" ? sandbox::Level::Full : sandbox::Level::Basic,
+                                  1, uids::kDefaultBase, testing::data_dirs().read_only())
+                      .launcher;
   const auto tools =
-      drivers::Toolchain::discover(17, testing::source_dir() / "share", config::testhost_dir());
+      drivers::Toolchain::discover(17, testing::data_dirs().share, testing::data_dirs().testhost);
   testing::TempDir tmp;
   const fs::path pit_dir = tmp / "pits/calculator";
   fs::create_directories(pit_dir);

@@ -44,7 +44,7 @@ class NonRootRunner : public ::testing::Test {
     ASSERT_EQ(shell("setcap " + std::string(kCaps) + " '" + (tmp / "runner").string() + "'"), 0);
     fs::copy(testing::source_dir() / "share", tmp / "share", fs::copy_options::recursive);
     fs::create_directories(tmp / "testhost");
-    fs::copy_file(config::testhost_dir() / "runner-testhost.jar",
+    fs::copy_file(testing::data_dirs().testhost / "runner-testhost.jar",
                   tmp / "testhost/runner-testhost.jar");
     fs::create_directories(tmp / "work");
     ASSERT_EQ(shell("chown 65534:65534 '" + (tmp / "work").string() + "'"), 0);

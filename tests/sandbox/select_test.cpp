@@ -22,10 +22,10 @@ TEST(Probe, DescribesTheHost) {
 TEST(Select, AutoPicksTheStrongestLevelAndNeverNone) {
   const auto& host = probe::host();
   if (!host.full && !host.basic) {
-    EXPECT_THROW(select_launcher(config::SandboxLevel::Auto, 0), SandboxUnavailable);
+    EXPECT_THROW(select_launcher(sandbox::Level::Auto, 0), SandboxUnavailable);
     return;
   }
-  const auto s = select_launcher(config::SandboxLevel::Auto, 0);
+  const auto s = select_launcher(sandbox::Level::Auto, 0);
   EXPECT_EQ(s.launcher->level(), host.full ? "full" : "basic");
   EXPECT_NE(s.description.find("auto -> " + s.launcher->level()), std::string::npos)
       << s.description;
@@ -35,16 +35,16 @@ TEST(Select, AutoPicksTheStrongestLevelAndNeverNone) {
 TEST(Select, ExplicitLevelsMatchTheProbe) {
   const auto& host = probe::host();
   if (host.full) {
-    EXPECT_EQ(select_launcher(config::SandboxLevel::Full, 0).launcher->level(), "full");
+    EXPECT_EQ(select_launcher(sandbox::Level::Full, 0).launcher->level(), "full");
   } else {
-    EXPECT_THROW(select_launcher(config::SandboxLevel::Full, 0), SandboxUnavailable);
+    EXPECT_THROW(select_launcher(sandbox::Level::Full, 0), SandboxUnavailable);
   }
   if (host.basic) {
-    EXPECT_EQ(select_launcher(config::SandboxLevel::Basic, 0).launcher->level(), "basic");
+    EXPECT_EQ(select_launcher(sandbox::Level::Basic, 0).launcher->level(), "basic");
   } else {
-    EXPECT_THROW(select_launcher(config::SandboxLevel::Basic, 0), SandboxUnavailable);
+    EXPECT_THROW(select_launcher(sandbox::Level::Basic, 0), SandboxUnavailable);
   }
-  EXPECT_EQ(select_launcher(config::SandboxLevel::None, 0).launcher->level(), "none");
+  EXPECT_EQ(select_launcher(sandbox::Level::None, 0).launcher->level(), "none");
 }
 
 TEST(Seccomp, CompilesBothPolicies) {

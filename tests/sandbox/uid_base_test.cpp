@@ -29,14 +29,13 @@ class TextSink : public exec::OutputSink {
   std::string text;
 };
 
-config::SandboxLevel level_of(const std::string& name) {
-  return name == "full" ? config::SandboxLevel::Full : config::SandboxLevel::Basic;
+sandbox::Level level_of(const std::string& name) {
+  return name == "full" ? sandbox::Level::Full : sandbox::Level::Basic;
 }
 
 // One runner's slot 0: its launcher and a job folder prepared for it.
 struct Runner {
-  Runner(config::SandboxLevel level, uid_t base)
-      : launcher(select_launcher(level, 0, base).launcher) {
+  Runner(sandbox::Level level, uid_t base) : launcher(select_launcher(level, 0, base).launcher) {
     for (const char* dir : {"project", "home", "tmp"}) fs::create_directories(tmp / dir);
     launcher->prepare_job(tmp.path());
   }
@@ -89,7 +88,7 @@ class TwoRunners : public ::testing::TestWithParam<std::string> {
 
 TEST_P(TwoRunners, TheEndOfJobKillOfOneLeavesTheOthersJobAlone) {
   Runner victim(level_of(GetParam()), uids::kDefaultBase);
-  Runner killer(config::SandboxLevel::Basic, kOtherBase);
+  Runner killer(sandbox::Level::Basic, kOtherBase);
   EXPECT_NE(uids::job_uid(0, kOtherBase), uids::job_uid(0));
   const auto o = victim_after_the_other_runner_ends_a_job(victim, uids::job_uid(0), killer);
   EXPECT_TRUE(o.killer_ok) << o.killer_out;
@@ -104,7 +103,7 @@ TEST_P(TwoRunners, TheEndOfJobKillOfOneLeavesTheOthersJobAlone) {
 // failure, never as a clean exit.)
 TEST_P(TwoRunners, WithOneBaseTheOtherRunnersKillReachesTheJob) {
   Runner victim(level_of(GetParam()), kOtherBase);
-  Runner killer(config::SandboxLevel::Basic, kOtherBase);
+  Runner killer(sandbox::Level::Basic, kOtherBase);
   const auto o =
       victim_after_the_other_runner_ends_a_job(victim, uids::job_uid(0, kOtherBase), killer);
   EXPECT_FALSE(o.victim_ok) << o.victim_out;
@@ -128,7 +127,7 @@ TEST(UidBase, ARangeHoldingTheRunnersOwnUidIsRefused) {
   if (!probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
   // A base equal to this process's uid makes the runner's uid a slot uid.
   try {
-    select_launcher(config::SandboxLevel::Basic, 0, getuid());
+    select_launcher(sandbox::Level::Basic, 0, getuid());
     ADD_FAILURE() << "a range holding the runner's uid was accepted";
   } catch (const SandboxUnavailable& e) {
     EXPECT_NE(std::string(e.what()).find("the runner's own uid"), std::string::npos) << e.what();

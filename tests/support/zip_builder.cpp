@@ -85,4 +85,8 @@ std::filesystem::path source_dir() {
   return RUNNER_SOURCE_DIR;
 }
 
+config::DataDirs data_dirs() {
+  return {source_dir() / "share", config::built_in_data_dirs().testhost};
+}
+
 }  // namespace runner::testing

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/share_dir.hpp"
+
 namespace runner::testing {
 
 class ZipBuilder {
@@ -51,5 +53,8 @@ class TempDir {
 
 // The project's source tree (examples/, share/), fixed at build time.
 std::filesystem::path source_dir();
+
+// The runner's data as the tests use it: the source tree's share/ and the built test host.
+config::DataDirs data_dirs();
 
 }  // namespace runner::testing

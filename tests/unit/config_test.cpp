@@ -25,12 +25,12 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.timeout_ms, 120000);
   EXPECT_EQ(s.max_log_bytes, 200000);
   EXPECT_EQ(s.jdk_version, 17);
-  EXPECT_EQ(s.build_tool, BuildTool::Maven);
+  EXPECT_EQ(s.build_tool, pit::BuildTool::Maven);
   EXPECT_EQ(s.pits_dir, "./pits");
   EXPECT_EQ(s.concurrency, 1);
   EXPECT_EQ(s.max_attempts, 3);
   EXPECT_EQ(s.memory_mb, 1024);
-  EXPECT_EQ(s.sandbox, SandboxLevel::Auto);
+  EXPECT_EQ(s.sandbox, sandbox::Level::Auto);
   EXPECT_EQ(s.http_port, 8080);
   EXPECT_EQ(s.results_prefix, "results/");
   EXPECT_EQ(s.shutdown_grace_ms, 25000);

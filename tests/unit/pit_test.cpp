@@ -52,7 +52,7 @@ TEST_F(PitTest, LoadsEveryKey) {
       "  edu.uoc.CalcTest: 1.5\ndefault_weight: 0.5\nnetwork: true\n");
   EXPECT_EQ(pit.id, "calc");
   EXPECT_EQ(pit.title, "Calc");
-  EXPECT_EQ(pit.build, config::BuildTool::Javac);
+  EXPECT_EQ(pit.build, pit::BuildTool::Javac);
   EXPECT_EQ(pit.timeout_ms, 5000);
   EXPECT_EQ(pit.memory_mb, 512);
   EXPECT_EQ(pit.max_score, 10);
@@ -71,8 +71,8 @@ TEST_F(PitTest, LoadsEveryKey) {
 
 TEST_F(PitTest, DefaultsComeFromSettings) {
   util::write_file(dir / "pit.yaml", "id: calc\n");
-  const Pit pit = load_pit(dir, {config::BuildTool::Maven, 7000, 256});
-  EXPECT_EQ(pit.build, config::BuildTool::Maven);
+  const Pit pit = load_pit(dir, {pit::BuildTool::Maven, 7000, 256});
+  EXPECT_EQ(pit.build, pit::BuildTool::Maven);
   EXPECT_EQ(pit.timeout_ms, 7000);
   EXPECT_EQ(pit.memory_mb, 256);
   EXPECT_EQ(pit.protected_globs, std::vector<std::string>{"src/test/**"});

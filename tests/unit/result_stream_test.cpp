@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "aws/crypto.hpp"
+#include "util/crypto.hpp"
 
 namespace runner::report {
 namespace {
@@ -24,7 +24,7 @@ std::string key_bytes(const std::string& hex) {
 
 // A result line as the host writes it.
 std::string signed_line(const std::string& key_hex, const std::string& json) {
-  return std::string(kResultTag) + " " + aws::to_hex(aws::hmac_sha256(key_bytes(key_hex), json)) +
+  return std::string(kResultTag) + " " + util::to_hex(util::hmac_sha256(key_bytes(key_hex), json)) +
          " " + json + "\n";
 }
 

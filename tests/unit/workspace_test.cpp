@@ -1,13 +1,13 @@
 // Preparing a project: protected files go, reserved files go, required files are checked, the
 // overlay wins.
-#include "grading/workspace.hpp"
+#include "workspace/workspace.hpp"
 
 #include <gtest/gtest.h>
 
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
-namespace runner::grading {
+namespace runner::workspace {
 namespace {
 
 namespace fs = std::filesystem;
@@ -175,4 +175,4 @@ TEST(ReservedPaths, Examples) {
 }
 
 }  // namespace
-}  // namespace runner::grading
+}  // namespace runner::workspace

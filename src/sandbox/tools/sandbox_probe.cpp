@@ -14,8 +14,8 @@
 #include <iostream>
 #include <string>
 
-#include "config/settings.hpp"
 #include "exec/launcher.hpp"
+#include "sandbox/level.hpp"
 #include "sandbox/probe.hpp"
 #include "sandbox/select.hpp"
 
@@ -43,9 +43,9 @@ int main(int argc, char** argv) {
   }
   const std::string level = argv[1];
   const int repeats = std::atoi(argv[2]);
-  config::SandboxLevel requested = config::SandboxLevel::None;
-  if (level == "full") requested = config::SandboxLevel::Full;
-  if (level == "basic") requested = config::SandboxLevel::Basic;
+  sandbox::Level requested = sandbox::Level::None;
+  if (level == "full") requested = sandbox::Level::Full;
+  if (level == "basic") requested = sandbox::Level::Basic;
   try {
     auto selection = sandbox::select_launcher(requested, 0);
     char templ[] = "/tmp/sandbox-probe-XXXXXX";

@@ -5,7 +5,7 @@
 #include "archive/extract.hpp"
 #include "pit/pit.hpp"
 
-namespace runner::grading {
+namespace runner::workspace {
 
 // Everything a job touches lives under `root`, created fresh and removed afterwards. The build
 // runs in `project`; the other folders are the runner's and the submission cannot pre-fill them.
@@ -32,4 +32,4 @@ void prepare_project(const std::filesystem::path& zip, const pit::Pit& pit,
 // build files and test-framework configuration. Exposed for tests.
 bool is_reserved_path(const std::string& relative);
 
-}  // namespace runner::grading
+}  // namespace runner::workspace

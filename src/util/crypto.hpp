@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace runner::aws {
+namespace runner::util {
 
 std::string to_hex(std::string_view bytes);
 
@@ -35,4 +35,4 @@ class Sha256 {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace runner::aws
+}  // namespace runner::util

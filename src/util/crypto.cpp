@@ -1,4 +1,4 @@
-#include "aws/crypto.hpp"
+#include "util/crypto.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-namespace runner::aws {
+namespace runner::util {
 
 namespace {
 
@@ -101,4 +101,4 @@ std::string sha256_file_hex(const std::filesystem::path& path) {
   return h.finish_hex();
 }
 
-}  // namespace runner::aws
+}  // namespace runner::util

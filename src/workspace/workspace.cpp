@@ -1,4 +1,4 @@
-#include "grading/workspace.hpp"
+#include "workspace/workspace.hpp"
 
 #include <array>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "pit/glob.hpp"
 #include "util/fs.hpp"
 
-namespace runner::grading {
+namespace runner::workspace {
 
 namespace fs = std::filesystem;
 
@@ -100,4 +100,4 @@ void prepare_project(const fs::path& zip, const pit::Pit& pit, const archive::Li
   copy_overlay(pit.overlay_dir, dirs);
 }
 
-}  // namespace runner::grading
+}  // namespace runner::workspace

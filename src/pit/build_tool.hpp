@@ -1,0 +1,14 @@
+#pragma once
+// The build tools a PIT can name (`build:` in pit.yaml, RUNNER_DEFAULT_BUILD_TOOL).
+#include <optional>
+#include <string>
+
+namespace runner::pit {
+
+enum class BuildTool { Maven, Gradle, Javac };
+
+std::string to_string(BuildTool tool);
+// "maven", "gradle" or "javac"; nullopt for anything else.
+std::optional<BuildTool> parse_build_tool(const std::string& s);
+
+}  // namespace runner::pit

@@ -6,6 +6,9 @@
 
 namespace runner::cli {
 
+// Parses the command line and runs the subcommand (`serve` when none is named).
+int run(int argc, char** argv);
+
 struct GradeOptions {
   std::filesystem::path zip;
   std::filesystem::path pit_dir;

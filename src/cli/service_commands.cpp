@@ -34,75 +34,94 @@ std::string random_id() {
 
 }  // namespace
 
-int serve_command() {
-  // Signals go to one waiting thread, never interrupt the workers: block them before any
-  // thread exists, so every thread inherits the mask.
+namespace {
+
+// Signals go to one waiting thread, never interrupt the workers: blocked before any thread
+// exists, so every thread inherits the mask.
+sigset_t block_stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
 
+void stop_on_signal(const sigset_t& signals, service::Worker& worker) {
+  std::thread signal_thread([signals, &worker] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    service::log_info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"),
+                      {"", "", "shutdown", std::nullopt});
+    worker.request_stop();
+  });
+  signal_thread.detach();  // blocked in sigwait until a signal; the process ends without it
+}
+
+// /healthz and /metrics, unless RUNNER_HTTP_PORT is 0.
+void serve_health(service::HttpServer& http, const app::Runtime& runtime) {
+  const auto& settings = runtime.settings();
+  if (settings.http_port == 0) return;
+  http.start(runtime.http_host(), settings.http_port);
+  service::log_info("health and metrics on http://" + runtime.http_host() + ":" +
+                    std::to_string(http.port()) + "/healthz, /metrics");
+}
+
+int run_worker(Started& started, const sigset_t& signals) {
+  const app::Runtime& runtime = started.runtime;
+  const config::Settings& settings = runtime.settings();
+  auto cloud = runtime.cloud();
+  service::Metrics metrics;
+  const int visibility = service::queue_visibility_seconds(*cloud.sqs, settings.sqs_queue_url);
+  // Slot 0 runs with the launcher the banner described; the others get their own.
+  auto launcher_for_slot = [&](int slot) {
+    if (slot == 0 && started.first_slot.launcher) return std::move(started.first_slot);
+    return runtime.launcher(slot);
+  };
+  service::Worker worker({settings, started.tools, *cloud.s3, *cloud.sqs, metrics,
+                          runtime.pit_defaults(), runtime.archive_limits(), visibility,
+                          launcher_for_slot});
+  // Alive while every slot polls: a poll returns within its wait plus the SQS timeout, and twice
+  // that is a stall.
+  const int wait_s = std::clamp(settings.poll_interval_ms / 1000, 1, 20);
+  service::HttpServer http(
+      [&] {
+        return !worker.stopping() &&
+               metrics.alive(std::chrono::seconds(2 * (wait_s + 30)), settings.concurrency);
+      },
+      [&] { return metrics.render(); });
+  serve_health(http, runtime);
+  stop_on_signal(signals, worker);
+
+  service::log_info("polling " + settings.sqs_queue_url + " with " +
+                    std::to_string(settings.concurrency) + " slot(s), visibility " +
+                    std::to_string(visibility) + " s");
+  const auto result = worker.run();
+  http.stop();
+  service::log_info(result.returned_jobs == 0
+                        ? std::string("stopped")
+                        : "stopped; " + std::to_string(result.returned_jobs) +
+                              " unfinished job(s) returned to the queue",
+                    {"", "", "shutdown", std::nullopt});
+  if (!result.joined) {
+    // Slot threads are still in a long poll or a grade; their jobs are already back in the
+    // queue, and a message received now comes back after its visibility timeout.
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(0);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int serve_command() {
+  const sigset_t signals = block_stop_signals();
   auto started = start_service();
   if (!started) return 1;
-  const app::Runtime& runtime = started->runtime;
-  const config::Settings* settings = &runtime.settings();
-  service::set_log_format(settings->log_format);
-
+  service::set_log_format(started->runtime.settings().log_format);
   try {
-    auto cloud = runtime.cloud();
-    service::Metrics metrics;
-    const int visibility = service::queue_visibility_seconds(*cloud.sqs, settings->sqs_queue_url);
-    // Slot 0 runs with the launcher the banner described; the others get their own.
-    auto launcher_for_slot = [&](int slot) {
-      if (slot == 0 && started->first_slot.launcher) return std::move(started->first_slot);
-      return runtime.launcher(slot);
-    };
-    service::Worker worker({*settings, started->tools, *cloud.s3, *cloud.sqs, metrics,
-                            runtime.pit_defaults(), runtime.archive_limits(), visibility,
-                            launcher_for_slot});
-
-    const int wait_s = std::clamp(settings->poll_interval_ms / 1000, 1, 20);
-    service::HttpServer http(
-        [&] {
-          // A poll returns within its wait plus the SQS timeout; twice that is a stall.
-          return !worker.stopping() &&
-                 metrics.alive(std::chrono::seconds(2 * (wait_s + 30)), settings->concurrency);
-        },
-        [&] { return metrics.render(); });
-    if (settings->http_port != 0) {
-      http.start(runtime.http_host(), settings->http_port);
-      service::log_info("health and metrics on http://" + runtime.http_host() + ":" +
-                        std::to_string(http.port()) + "/healthz, /metrics");
-    }
-
-    std::thread signal_thread([&] {
-      int sig = 0;
-      sigwait(&signals, &sig);
-      service::log_info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"),
-                        {"", "", "shutdown", std::nullopt});
-      worker.request_stop();
-    });
-    signal_thread.detach();  // blocked in sigwait until a signal; the process ends without it
-
-    service::log_info("polling " + settings->sqs_queue_url + " with " +
-                      std::to_string(settings->concurrency) + " slot(s), visibility " +
-                      std::to_string(visibility) + " s");
-    const auto result = worker.run();
-    http.stop();
-    service::log_info(result.returned_jobs == 0
-                          ? std::string("stopped")
-                          : "stopped; " + std::to_string(result.returned_jobs) +
-                                " unfinished job(s) returned to the queue",
-                      {"", "", "shutdown", std::nullopt});
-    if (!result.joined) {
-      // Slot threads are still in a long poll or a grade; their jobs are already back in the
-      // queue, and a message received now comes back after its visibility timeout.
-      std::cout.flush();
-      std::cerr.flush();
-      std::_Exit(0);
-    }
-    return 0;
+    return run_worker(*started, signals);
   } catch (const std::exception& e) {
     std::cerr << "✗ " << e.what() << "\n";
     return 1;

@@ -31,6 +31,7 @@ class Fields {
     fail(root_[key], key, reason);
   }
 
+  YAML::Node node(const std::string& key) const { return root_[key]; }
   bool has(const std::string& key) const { return root_[key].IsDefined() && !root_[key].IsNull(); }
 
   std::string scalar(const std::string& key) const {
@@ -160,6 +161,112 @@ void read_weights(const Fields& f, Pit& pit) {
   }
 }
 
+YAML::Node read_yaml(const std::string& file_name) {
+  if (!fs::is_regular_file(file_name)) throw PitError(file_name + ": not found");
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file_name);
+  } catch (const YAML::Exception& e) {
+    throw PitError(file_name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw PitError(file_name + ": expected a map of settings");
+  return root;
+}
+
+// id (which names the PIT's folder too), title, language.
+void read_identity(Fields& f, Pit& pit) {
+  if (!f.has("id")) f.fail("id", "required");
+  pit.id = f.scalar("id");
+  if (!std::regex_match(pit.id, std::regex("[a-z0-9][a-z0-9_-]*"))) {
+    f.fail("id", "'" + pit.id + "' must match [a-z0-9][a-z0-9_-]*");
+  }
+  fs::path normal = fs::absolute(pit.dir).lexically_normal();
+  if (normal.filename().empty()) normal = normal.parent_path();  // "pits/calculator/"
+  const std::string folder_name = normal.filename().string();
+  if (pit.id != folder_name) {
+    f.fail("id", "'" + pit.id + "' must equal the folder name '" + folder_name + "'");
+  }
+  if (f.has("title")) pit.title = f.scalar("title");
+  if (f.has("language") && f.scalar("language") != "java") {
+    f.fail("language", "'" + f.scalar("language") + "' is not supported (java)");
+  }
+}
+
+// How the job runs: build tool, time, memory, network, what student code may do.
+void read_run_settings(Fields& f, const PitDefaults& defaults, Pit& pit) {
+  pit.build = defaults.build;
+  if (f.has("build")) {
+    auto tool = parse_build_tool(f.scalar("build"));
+    if (!tool) f.fail("build", "'" + f.scalar("build") + "' is not one of maven, gradle, javac");
+    pit.build = *tool;
+  }
+  pit.timeout_ms = defaults.timeout_ms;
+  if (f.has("timeout_ms")) {
+    pit.timeout_ms = static_cast<int>(f.integer("timeout_ms", 1000, 86400000));
+  }
+  pit.memory_mb = defaults.memory_mb;
+  if (f.has("memory_mb")) pit.memory_mb = static_cast<int>(f.integer("memory_mb", 128, 1 << 20));
+  if (f.has("network")) pit.network = f.boolean("network");
+  if (f.has("student_permissions")) {
+    pit.student_permissions = f.strings("student_permissions");
+    for (const auto& grant : pit.student_permissions) {
+      if (grant != "reflection" && grant != "files" && grant != "network") {
+        f.fail("student_permissions",
+               "'" + grant + "' is not one of reflection, files, network (docs/sandbox.md)");
+      }
+    }
+  }
+}
+
+// The overlay folder, and the submission's files the PIT protects or requires.
+void read_files(Fields& f, Pit& pit) {
+  const std::string overlay = f.has("overlay") ? f.scalar("overlay") : "overlay";
+  if (!is_relative_inside(overlay)) f.fail("overlay", "must be a folder inside the PIT");
+  pit.overlay_dir = pit.dir / overlay;
+  if (!fs::is_directory(pit.overlay_dir)) {
+    f.fail("overlay", "folder '" + pit.overlay_dir.string() + "' does not exist");
+  }
+  if (f.has("protected")) pit.protected_globs = f.strings("protected");
+  if (f.has("required")) {
+    pit.required = f.strings("required");
+    for (const auto& path : pit.required) {
+      if (!is_relative_inside(path)) f.fail("required", "'" + path + "' must be a relative path");
+    }
+  }
+}
+
+// Scores: max_score, expected_tests, default_weight (weights need the test classes: below).
+void read_grading(Fields& f, Pit& pit) {
+  if (f.has("max_score")) {
+    pit.max_score = f.number(f.node("max_score"), "max_score", 0);
+    if (*pit.max_score <= 0) f.fail("max_score", "must be greater than 0");
+  }
+  if (f.has("expected_tests")) {
+    pit.expected_tests = static_cast<int>(f.integer("expected_tests", 1, 100000));
+  }
+  if (f.has("default_weight")) {
+    pit.default_weight = f.number(f.node("default_weight"), "default_weight", 0);
+  }
+}
+
+// The overlay's tests, the weights that name them, and the build files the PIT must bring (the
+// submission's build files are never used).
+void check_tests_and_build_files(Fields& f, Pit& pit) {
+  const std::string overlay = pit.overlay_dir.lexically_relative(pit.dir).string();
+  pit.test_classes = discover_test_classes(pit.overlay_dir);
+  if (pit.test_classes.empty()) {
+    f.fail("overlay", "provides no test classes under " + overlay + "/src/test/java");
+  }
+  pit.known_tests = discover_test_methods(pit.overlay_dir, pit.test_classes);
+  if (f.has("weights")) read_weights(f, pit);
+  if (pit.build == BuildTool::Maven && !fs::exists(pit.overlay_dir / "pom.xml")) {
+    f.fail("build", "maven needs " + overlay + "/pom.xml in the PIT");
+  }
+  if (pit.build == BuildTool::Gradle && !fs::exists(pit.overlay_dir / "build.gradle")) {
+    f.fail("build", "gradle needs " + overlay + "/build.gradle in the PIT");
+  }
+}
+
 }  // namespace
 
 bool class_matches(const std::string& selector, const std::string& fqcn) {
@@ -178,99 +285,21 @@ double weight_of(const Pit& pit, const std::string& class_name, const std::strin
 }
 
 Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
-  const fs::path file = dir / "pit.yaml";
-  const std::string file_name = file.string();
-  if (!fs::is_regular_file(file)) throw PitError(file_name + ": not found");
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file_name);
-  } catch (const YAML::Exception& e) {
-    throw PitError(file_name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
-  }
-  if (!root.IsMap()) throw PitError(file_name + ": expected a map of settings");
+  const std::string file_name = (dir / "pit.yaml").string();
+  const YAML::Node root = read_yaml(file_name);
   Fields f(root, file_name);
   for (const auto& item : root) {
     if (!kKnownKeys.count(item.first.Scalar())) {
       f.fail(item.first, item.first.Scalar(), "unknown key");
     }
   }
-
   Pit pit;
   pit.dir = dir;
-  if (!f.has("id")) f.fail("id", "required");
-  pit.id = f.scalar("id");
-  if (!std::regex_match(pit.id, std::regex("[a-z0-9][a-z0-9_-]*"))) {
-    f.fail("id", "'" + pit.id + "' must match [a-z0-9][a-z0-9_-]*");
-  }
-  fs::path normal = fs::absolute(dir).lexically_normal();
-  if (normal.filename().empty()) normal = normal.parent_path();  // "pits/calculator/"
-  const std::string folder_name = normal.filename().string();
-  if (pit.id != folder_name) {
-    f.fail("id", "'" + pit.id + "' must equal the folder name '" + folder_name + "'");
-  }
-  if (f.has("title")) pit.title = f.scalar("title");
-  if (f.has("language") && f.scalar("language") != "java") {
-    f.fail("language", "'" + f.scalar("language") + "' is not supported (java)");
-  }
-  pit.build = defaults.build;
-  if (f.has("build")) {
-    auto tool = parse_build_tool(f.scalar("build"));
-    if (!tool) f.fail("build", "'" + f.scalar("build") + "' is not one of maven, gradle, javac");
-    pit.build = *tool;
-  }
-  pit.timeout_ms = defaults.timeout_ms;
-  if (f.has("timeout_ms"))
-    pit.timeout_ms = static_cast<int>(f.integer("timeout_ms", 1000, 86400000));
-  pit.memory_mb = defaults.memory_mb;
-  if (f.has("memory_mb")) pit.memory_mb = static_cast<int>(f.integer("memory_mb", 128, 1 << 20));
-  if (f.has("max_score")) {
-    pit.max_score = f.number(root["max_score"], "max_score", 0);
-    if (*pit.max_score <= 0) f.fail("max_score", "must be greater than 0");
-  }
-  if (f.has("expected_tests")) {
-    pit.expected_tests = static_cast<int>(f.integer("expected_tests", 1, 100000));
-  }
-  const std::string overlay = f.has("overlay") ? f.scalar("overlay") : "overlay";
-  if (!is_relative_inside(overlay)) f.fail("overlay", "must be a folder inside the PIT");
-  pit.overlay_dir = dir / overlay;
-  if (!fs::is_directory(pit.overlay_dir)) {
-    f.fail("overlay", "folder '" + pit.overlay_dir.string() + "' does not exist");
-  }
-  if (f.has("protected")) pit.protected_globs = f.strings("protected");
-  if (f.has("required")) {
-    pit.required = f.strings("required");
-    for (const auto& path : pit.required) {
-      if (!is_relative_inside(path)) f.fail("required", "'" + path + "' must be a relative path");
-    }
-  }
-  if (f.has("default_weight")) {
-    pit.default_weight = f.number(root["default_weight"], "default_weight", 0);
-  }
-  if (f.has("network")) pit.network = f.boolean("network");
-  if (f.has("student_permissions")) {
-    pit.student_permissions = f.strings("student_permissions");
-    for (const auto& grant : pit.student_permissions) {
-      if (grant != "reflection" && grant != "files" && grant != "network") {
-        f.fail("student_permissions",
-               "'" + grant + "' is not one of reflection, files, network (docs/sandbox.md)");
-      }
-    }
-  }
-
-  pit.test_classes = discover_test_classes(pit.overlay_dir);
-  if (pit.test_classes.empty()) {
-    f.fail("overlay", "provides no test classes under " + overlay + "/src/test/java");
-  }
-  pit.known_tests = discover_test_methods(pit.overlay_dir, pit.test_classes);
-  if (f.has("weights")) read_weights(f, pit);
-
-  // The submission's build files are never used: the PIT must bring its own.
-  if (pit.build == BuildTool::Maven && !fs::exists(pit.overlay_dir / "pom.xml")) {
-    f.fail("build", "maven needs " + overlay + "/pom.xml in the PIT");
-  }
-  if (pit.build == BuildTool::Gradle && !fs::exists(pit.overlay_dir / "build.gradle")) {
-    f.fail("build", "gradle needs " + overlay + "/build.gradle in the PIT");
-  }
+  read_identity(f, pit);
+  read_run_settings(f, defaults, pit);
+  read_files(f, pit);
+  read_grading(f, pit);
+  check_tests_and_build_files(f, pit);
   return pit;
 }
 

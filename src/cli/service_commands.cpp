@@ -1,4 +1,4 @@
-// `runner serve`, `runner migrate`, `runner enqueue` (SPEC §1, §7).
+// `runner serve`, `runner migrate`, `runner enqueue` (docs/service.md).
 #include <pthread.h>
 #include <signal.h>
 
@@ -63,7 +63,8 @@ int serve_command() {
     auto cloud = service::make_cloud();
     service::Metrics metrics;
     const int visibility = service::queue_visibility_seconds(*cloud.sqs, settings->sqs_queue_url);
-    service::Worker worker({*settings, tools, *cloud.s3, *cloud.sqs, metrics, visibility});
+    service::Worker worker({*settings, tools, *cloud.s3, *cloud.sqs, metrics, visibility,
+                            pit_defaults(*settings), archive_limits(*settings)});
 
     const int wait_s = std::clamp(settings->poll_interval_ms / 1000, 1, 20);
     service::HttpServer http(

@@ -1,5 +1,5 @@
 #pragma once
-// The worker behind `runner serve` (SPEC §7): RUNNER_CONCURRENCY slots, each with its own
+// The worker behind `runner serve` (docs/service.md): RUNNER_CONCURRENCY slots, each with its own
 // sandbox launcher and database connections, each receiving one message only when it is idle,
 // so no message waits unprocessed while its visibility runs out. Before the first poll it checks
 // the database and its schema; while a dependency's breaker is open (service/breaker.hpp) no
@@ -13,11 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "archive/extract.hpp"
 #include "aws/s3.hpp"
 #include "aws/sqs.hpp"
 #include "config/settings.hpp"
 #include "db/submissions.hpp"
 #include "drivers/driver.hpp"
+#include "pit/pit.hpp"
 #include "service/breaker.hpp"
 #include "service/metrics.hpp"
 
@@ -29,7 +31,9 @@ struct WorkerContext {
   aws::S3Client& s3;
   aws::SqsClient& sqs;
   Metrics& metrics;
-  int visibility_seconds = 30;  // the queue's VisibilityTimeout: the heartbeat renews it
+  int visibility_seconds = 30;    // the queue's VisibilityTimeout: the heartbeat renews it
+  pit::PitDefaults pit_defaults;  // what a PIT inherits when it does not say
+  archive::Limits archive_limits;
 };
 
 class Worker {

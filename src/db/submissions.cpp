@@ -7,14 +7,18 @@
 
 #include "db/conninfo.hpp"
 #include "db/migrations.hpp"
+#include "grading/status.hpp"
 
 namespace runner::db {
 
 namespace {
 
-// The statuses the worker never overwrites, as SQL (statements append it to `NOT IN`).
-constexpr const char* kFinalList =
-    "('COMPLETED','BUILD_FAILED','TIMEOUT','MEMORY_LIMIT','INVALID_SUBMISSION','ERROR')";
+// The statuses the worker never overwrites, as SQL (statements append it to `NOT IN`), from the
+// status table.
+const std::string& final_list() {
+  static const std::string list = grading::final_statuses_sql();
+  return list;
+}
 
 // The API may insert rows with NULL in any column but id: a NULL status reads as QUEUED.
 constexpr const char* kStatus = "COALESCE(status, 'QUEUED')";
@@ -65,11 +69,6 @@ void lock_for_migration(pqxx::work& w) {
 }
 
 }  // namespace
-
-bool is_final_status(const std::string& s) {
-  return s == "COMPLETED" || s == "BUILD_FAILED" || s == "TIMEOUT" || s == "MEMORY_LIMIT" ||
-         s == "INVALID_SUBMISSION" || s == "ERROR";
-}
 
 struct Submissions::Connection {
   explicit Connection(const std::string& conninfo) : c(conninfo) {}
@@ -253,7 +252,7 @@ TakeResult Submissions::take_lease(const std::string& id, const std::string& pit
     r.failed_attempts = row[2].as<int>();
     const bool live = row[3].as<bool>();
     r.last_error = row[5].as<std::string>();
-    if (is_final_status(r.status)) {
+    if (grading::is_final_status(r.status)) {
       r.outcome = TakeOutcome::AlreadyFinal;
       w.commit();
       return r;
@@ -305,7 +304,7 @@ bool Submissions::renew_lease(const std::string& id, const std::string& token, i
 
 bool Submissions::write_verdict(const std::string& id, const std::string& token,
                                 const VerdictRow& v) {
-  if (!is_final_status(v.status)) {
+  if (!grading::is_final_status(v.status)) {
     throw std::invalid_argument("write_verdict: '" + v.status + "' is not a final status");
   }
   if (token.empty()) return false;
@@ -344,7 +343,7 @@ bool Submissions::mark_error(const std::string& id, const std::string& pit_id,
                     "lease_token = NULL, lease_expires_at = NULL, finished_at = now(), "
                     "updated_at = now(), pit_id = COALESCE(pit_id, NULLIF($2, '')) "
                     "WHERE id = $1 AND ") +
-            kStatus + " NOT IN " + kFinalList + " AND NOT (" + kStatus +
+            kStatus + " NOT IN " + final_list() + " AND NOT (" + kStatus +
             " = 'RUNNING' AND COALESCE(lease_expires_at > now(), false))",
         id, pit_id, reason);
     w.commit();

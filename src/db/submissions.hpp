@@ -1,5 +1,5 @@
 #pragma once
-// The `submissions` table (SPEC §7) over libpqxx. One object per thread: it owns one
+// The `submissions` table (docs/service.md) over libpqxx. One object per thread: it owns one
 // connection, opened lazily. A connection found broken (the server restarted, the backend was
 // terminated, a failover) is reopened and the call retried once; every other failure throws
 // DbError at once (an infrastructure fault: the caller retries the job later). Every statement
@@ -22,12 +22,8 @@ class DbError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// True for the statuses a submission ends in: COMPLETED BUILD_FAILED TIMEOUT MEMORY_LIMIT
-// INVALID_SUBMISSION ERROR.
-bool is_final_status(const std::string& status);
-
 struct VerdictRow {
-  std::string status;  // a final status
+  std::string status;  // a final status (grading/status.hpp)
   double score = 0, max_score = 0;
   int tests_passed = 0, tests_total = 0;
   std::string log_key, feedback_key;

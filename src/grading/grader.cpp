@@ -19,7 +19,8 @@ std::string tests_summary(const report::Score& score) {
   return text;
 }
 
-// Decides the status from what the driver saw; scores are kept only where SPEC §5 says so.
+// Decides the status from what the driver saw. COMPLETED, TIMEOUT and MEMORY_LIMIT keep the
+// score the tests earned; the other statuses earn nothing.
 void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pit) {
   if (built.timed_out) {
     v.status = Status::Timeout;
@@ -56,12 +57,9 @@ void release_quietly(exec::Launcher& launcher, const fs::path& root, exec::LogFi
 
 Verdict grade(const GradeRequest& request, const GradeContext& context) {
   const auto clock_start = exec::Clock::now();
-  Verdict v;
-  v.submission_id = request.submission_id;
-  v.pit_id = request.pit.id;
-  v.started_at = std::chrono::system_clock::now();
-  v.sandbox_level = context.launcher.level();
-  v.sandbox_features = context.launcher.features(drivers::job_limits(request.pit));
+  Verdict v = start_verdict(
+      request.pit, request.submission_id,
+      {context.launcher.level(), context.launcher.features(drivers::job_limits(request.pit))});
   auto progress = [&](Progress p) {
     if (context.on_progress) context.on_progress(p);
   };
@@ -93,20 +91,15 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     v.score = report::score_tests(built.streamed_tests, request.pit, built.stop_reason);
     conclude(v, built, request.pit);
   } catch (const archive::InvalidArchive& e) {
-    v.status = Status::InvalidSubmission;
-    v.output = e.what();
-    v.score = report::score_tests({}, request.pit);
-    report::zero_all(v.score);
+    end_unscored(v, request.pit, Status::InvalidSubmission, e.what());
     log.write(std::string("[runner] invalid submission: ") + e.what() + "\n");
   } catch (const std::exception& e) {
     // An errno from the runner's own files or processes, or a sandbox that would not start:
     // the host's state, which can change. Anything else is a fault in the runner itself.
     v.host_fault = dynamic_cast<const std::system_error*>(&e) != nullptr ||
                    dynamic_cast<const exec::LaunchError*>(&e) != nullptr;
-    v.status = Status::Error;
-    v.output = std::string(v.host_fault ? "host error: " : "runner error: ") + e.what();
-    v.score = report::score_tests({}, request.pit);
-    report::zero_all(v.score);
+    end_unscored(v, request.pit, Status::Error,
+                 std::string(v.host_fault ? "host error: " : "runner error: ") + e.what());
     log.write("[runner] " + v.output + "\n");
   }
   if (job_prepared) release_quietly(context.launcher, dirs->root, log);

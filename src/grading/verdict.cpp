@@ -8,22 +8,41 @@
 
 namespace runner::grading {
 
-std::string to_string(Status status) {
-  switch (status) {
-    case Status::Completed:
-      return "COMPLETED";
-    case Status::BuildFailed:
-      return "BUILD_FAILED";
-    case Status::Timeout:
-      return "TIMEOUT";
-    case Status::MemoryLimit:
-      return "MEMORY_LIMIT";
-    case Status::InvalidSubmission:
-      return "INVALID_SUBMISSION";
-    case Status::Error:
-      return "ERROR";
-  }
-  return "ERROR";
+Verdict start_verdict(const pit::Pit& pit, std::optional<std::string> submission_id,
+                      SandboxInfo sandbox) {
+  Verdict v;
+  v.submission_id = std::move(submission_id);
+  v.pit_id = pit.id;
+  v.sandbox_level = std::move(sandbox.level);
+  v.sandbox_features = std::move(sandbox.features);
+  v.started_at = std::chrono::system_clock::now();
+  return v;
+}
+
+void end_unscored(Verdict& v, const pit::Pit& pit, Status status, std::string reason) {
+  v.status = status;
+  v.output = std::move(reason);
+  v.score = report::score_tests({}, pit);
+  report::zero_all(v.score);
+}
+
+Verdict rejected(const pit::Pit& pit, std::optional<std::string> submission_id, SandboxInfo sandbox,
+                 std::string reason) {
+  Verdict v = start_verdict(pit, std::move(submission_id), std::move(sandbox));
+  end_unscored(v, pit, Status::InvalidSubmission, std::move(reason));
+  v.finished_at = std::chrono::system_clock::now();
+  return v;
+}
+
+Verdict runner_error(std::optional<std::string> submission_id, std::string pit_id,
+                     std::string reason) {
+  Verdict v;
+  v.submission_id = std::move(submission_id);
+  v.pit_id = std::move(pit_id);
+  v.status = Status::Error;
+  v.output = std::move(reason);
+  v.started_at = v.finished_at = std::chrono::system_clock::now();
+  return v;
 }
 
 nlohmann::ordered_json to_json(const Verdict& v) {

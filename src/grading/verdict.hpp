@@ -1,23 +1,29 @@
 #pragma once
-// A verdict and its feedback.json form (SPEC §5).
+// A verdict, its feedback.json form, and the verdicts made without a grading: one factory for
+// `runner grade` and the service alike.
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "grading/status.hpp"
+#include "pit/pit.hpp"
 #include "report/scoring.hpp"
 
 namespace runner::grading {
 
-enum class Status { Completed, BuildFailed, Timeout, MemoryLimit, InvalidSubmission, Error };
-
-std::string to_string(Status status);
+// The sandbox a verdict was graded under, as feedback.json names it (exec::Launcher's level and
+// features).
+struct SandboxInfo {
+  std::string level;
+  std::vector<std::string> features;
+};
 
 struct Verdict {
   std::optional<std::string> submission_id;
   std::string pit_id;
-  Status status = Status::Error;
+  Status status = Status::Error;  // always a final status
   report::Score score;
   double execution_time = 0;  // seconds, the whole grade
   std::string output;         // a summary, the compiler errors, or the reason
@@ -28,6 +34,21 @@ struct Verdict {
   std::vector<std::string> sandbox_features;
   std::chrono::system_clock::time_point started_at, finished_at;
 };
+
+// A verdict for `pit` before anything ran: started now, under `sandbox`, ERROR until decided.
+Verdict start_verdict(const pit::Pit& pit, std::optional<std::string> submission_id,
+                      SandboxInfo sandbox);
+// Ends `v` without a score: `status` (INVALID_SUBMISSION or ERROR) with `reason`, every test the
+// PIT expects listed with 0 of its points, the PIT's max score.
+void end_unscored(Verdict& v, const pit::Pit& pit, Status status, std::string reason);
+// INVALID_SUBMISSION before grading (the ZIP over the size limit): what `runner grade` gives a
+// submission it rejects, finished now.
+Verdict rejected(const pit::Pit& pit, std::optional<std::string> submission_id, SandboxInfo sandbox,
+                 std::string reason);
+// ERROR decided without the PIT at hand (the service giving up on a submission): no tests, no
+// sandbox, finished now.
+Verdict runner_error(std::optional<std::string> submission_id, std::string pit_id,
+                     std::string reason);
 
 nlohmann::ordered_json to_json(const Verdict& verdict);
 

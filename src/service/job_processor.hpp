@@ -1,41 +1,38 @@
 #pragma once
-// One message, start to finish (SPEC §7): take the submission's lease → heartbeat → download →
-// grade → upload → verdict in PostgreSQL → delete. What each failure means:
-//   - student outcomes are verdicts, final;
-//   - infrastructure faults (PostgreSQL, S3, SQS, the local disk, an unknown PIT) never end in a
-//     final status and never spend an attempt: a job in flight waits for the dependency (its
-//     heartbeat keeps the message), otherwise the message goes back with a growing delay;
-//   - attempts that end without a verdict for any other reason (the runner died mid-job, an
-//     internal error) are counted in the row; after RUNNER_MAX_ATTEMPTS of them the submission
-//     is ERROR with the reason;
-//   - a second delivery while a live lease holds the submission stands back; a job whose lease
-//     was taken over does not publish.
+// One message, start to finish (docs/service.md, "Lifecycle of a job"): take the submission's
+// lease → heartbeat → PIT → download → grade → upload → verdict in PostgreSQL → delete. This is
+// the I/O sequence only: every call goes through a port (service/job_ports.hpp), and what a
+// step's outcome means for the message and the row is decided in service/job_policy.hpp.
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "aws/sqs.hpp"
-#include "db/submissions.hpp"
-#include "exec/launcher.hpp"
-#include "service/breaker.hpp"
+#include "config/settings.hpp"
 #include "service/job_message.hpp"
+#include "service/job_policy.hpp"
+#include "service/job_ports.hpp"
 #include "service/log.hpp"
-#include "service/worker.hpp"
+#include "service/metrics.hpp"
+#include "service/outlast.hpp"
 
 namespace runner::service {
 
+class JobFolder;
+
 class JobProcessor {
  public:
-  struct Services {
-    exec::Launcher& launcher;
-    db::Submissions& db;        // the slot's connection
-    db::Submissions& lease_db;  // the heartbeat's connection
-    Breakers& breakers;
+  struct Setup {
+    const config::Settings& settings;  // RUNNER_MAX_ATTEMPTS, the work dir, bucket and prefix
+    int visibility_seconds;            // the queue's VisibilityTimeout
+    int slot;                          // names the job folder
+    Metrics& metrics;
+    std::function<bool()> stopping;  // the worker is shutting down
   };
-  JobProcessor(const WorkerContext& context, int slot, Services services,
-               std::function<bool()> stopping);
+  JobProcessor(Setup setup, JobPorts ports);
   void process(const aws::SqsMessage& message);
 
   // The lease of the job in flight, for a hand-back at shutdown.
@@ -44,31 +41,29 @@ class JobProcessor {
   };
   std::optional<Lease> current_lease() const;
 
-  // The visibility timeout (seconds) for a message returned on its n-th receive: 5, 10, 20, ...
-  // up to 15 min.
-  static int retry_delay_seconds(int receive_count);
-  // How long a lease lasts between renewals: a dead holder's lease ends soon after its message
-  // reappears, so the next delivery can take over.
-  static int lease_seconds(int visibility_seconds) { return visibility_seconds + 10; }
-
  private:
   struct Job;
-  void take_and_run(const aws::SqsMessage& message, const JobMessage& job);
-  void run_job(Job& job);
-  void publish(Job& job, const std::string& status_text);
-  template <typename Fn>
-  auto outlast(Dependency dependency, Job& job, Fn&& fn);
-  void give_back(Job& job, db::Release kind, const std::string& reason);
-  void return_message(const aws::SqsMessage& message, int delay_seconds, const LogFields& f);
-  void bad_message(const aws::SqsMessage& message, const std::string& submission_id,
-                   const std::string& pit_id, const std::string& reason);
+  void poison(const aws::SqsMessage& message, const ParseResult& parsed,
+              const policy::Decision& decision);
+  void take_and_run(const aws::SqsMessage& message, const JobMessage& msg);
+  void run(const aws::SqsMessage& message, const JobMessage& msg, const db::TakeResult& take,
+           policy::Decision decision);
+  policy::Decision step(Job& job, const policy::Decision& decision);
+  policy::Decision attempt(Job& job, const policy::Decision& decision);
+  policy::Decision decide(Job& job, policy::Outcome outcome, const std::string& reason);
+  pit::Pit load_pit(const JobMessage& msg);
+  grading::Verdict download_and_grade(Job& job, const JobFolder& dir, const pit::Pit& pit);
+  void write_outputs(const JobFolder& dir, const grading::Verdict& verdict);
+  void publish(Job& job, const JobFolder& dir);
+  void store(Job& job, const db::VerdictRow& row);
+  void give_back(const aws::SqsMessage& message, Job* job, const policy::Decision& decision,
+                 const LogFields& f);
   void delete_message(const aws::SqsMessage& message, const std::string& submission_id);
   void set_lease(std::optional<Lease> lease);
 
-  const WorkerContext& ctx_;
-  int slot_;
-  Services services_;
-  std::function<bool()> stopping_;
+  Setup setup_;
+  JobPorts ports_;
+  Outlast outlast_;
   mutable std::mutex lease_mutex_;
   std::optional<Lease> lease_;
   // When process() got the message: job durations run from here (receive → verdict published).

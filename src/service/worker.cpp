@@ -8,6 +8,7 @@
 #include "db/submissions.hpp"
 #include "sandbox/select.hpp"
 #include "service/job_processor.hpp"
+#include "service/live_ports.hpp"
 #include "service/log.hpp"
 
 namespace runner::service {
@@ -19,6 +20,7 @@ struct Worker::Slot {
   int index = 0;
   sandbox::Selection sandbox;
   std::unique_ptr<db::Submissions> db, lease_db;
+  std::unique_ptr<LivePorts> ports;
   std::unique_ptr<JobProcessor> processor;
   std::thread thread;
   bool done = false;                       // guarded by Worker::mutex_
@@ -44,10 +46,12 @@ Worker::Worker(WorkerContext context) : ctx_(context) {
     slot->sandbox = ctx_.launcher_for_slot(i);
     slot->db = std::make_unique<db::Submissions>(s.database_url);
     slot->lease_db = std::make_unique<db::Submissions>(s.database_url);
+    slot->ports = std::make_unique<LivePorts>(ctx_, *slot->sandbox.launcher, *slot->db,
+                                              *slot->lease_db, *breakers_);
     slot->processor = std::make_unique<JobProcessor>(
-        ctx_, i,
-        JobProcessor::Services{*slot->sandbox.launcher, *slot->db, *slot->lease_db, *breakers_},
-        [this] { return stopping(); });
+        JobProcessor::Setup{s, ctx_.visibility_seconds, i, ctx_.metrics,
+                            [this] { return stopping(); }},
+        slot->ports->ports());
     slots_.push_back(std::move(slot));
   }
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The worker behind `runner serve` (SPEC §7): RUNNER_CONCURRENCY slots, each with its own
+// The worker behind `runner serve` (docs/service.md): RUNNER_CONCURRENCY slots, each with its own
 // sandbox launcher and database connections, each receiving one message only when it is idle,
 // so no message waits unprocessed while its visibility runs out. Before the first poll it checks
 // the database and its schema; while a dependency's breaker is open (service/breaker.hpp) no
@@ -33,7 +33,7 @@ struct WorkerContext {
   aws::S3Client& s3;
   aws::SqsClient& sqs;
   Metrics& metrics;
-  pit::PitDefaults pit_defaults;  // for each job's PIT (RUNNER_DEFAULT_* settings)
+  pit::PitDefaults pit_defaults;  // what a PIT inherits when it does not say
   archive::Limits archive_limits;
   int visibility_seconds = 30;  // the queue's VisibilityTimeout: the heartbeat renews it
   // The launcher of job slot n (0 .. RUNNER_CONCURRENCY-1): sandbox resources are keyed on it.

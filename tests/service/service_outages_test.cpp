@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "db/submissions.hpp"
+#include "grading/status.hpp"
 #include "support/local_servers.hpp"
 #include "support/runner_process.hpp"
 #include "support/service_test.hpp"
@@ -106,7 +107,7 @@ TEST_F(ServiceOutages, S3UnreachableFor45SecondsAJobWaitsAndNoneIsFinalMeanwhile
   std::this_thread::sleep_for(45s);
   for (const char* name : {"correct", "partial", "broken"}) {
     const auto r = s.row(std::string("s3u-") + name);
-    EXPECT_TRUE(r && !db::is_final_status(r->status)) << (r ? r->status : "no row");
+    EXPECT_TRUE(r && !grading::is_final_status(r->status)) << (r ? r->status : "no row");
   }
   fault(proxy->port(), {{"mode", "none"}});
   expect_recovered("s3u", "s3", runner);
@@ -191,7 +192,7 @@ TEST_F(ServiceOutages, ABucketThatDoesNotExistYetIsRetriedThenGraded) {
   std::this_thread::sleep_for(12s);
   const auto waiting = s.row("nsb-1");
   ASSERT_TRUE(waiting) << runner.log();
-  EXPECT_FALSE(db::is_final_status(waiting->status)) << waiting->error;
+  EXPECT_FALSE(grading::is_final_status(waiting->status)) << waiting->error;
   EXPECT_NE(runner.log().find("NoSuchBucket"), std::string::npos) << runner.log();
   s.create_bucket(late);
   s.upload_to(late, "submissions/nsb-1.zip", s.zip("correct"));
@@ -251,7 +252,7 @@ TEST_F(ServiceOutages, ADiskFullDuringExtractionIsRetriedUntilThereIsRoom) {
       "disk-1", [](const Row& r) { return r.error.find("No space left") != std::string::npos; },
       60s))
       << runner.log();
-  EXPECT_FALSE(db::is_final_status(s.row("disk-1")->status));
+  EXPECT_FALSE(grading::is_final_status(s.row("disk-1")->status));
   fs::remove(work / "filler");
   ASSERT_TRUE(s.wait_final({"disk-1"}, 90s).empty()) << runner.log();
   const auto r = s.row("disk-1");

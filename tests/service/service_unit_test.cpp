@@ -5,9 +5,11 @@
 #include <thread>
 
 #include "db/submissions.hpp"
+#include "grading/status.hpp"
+#include "grading/verdict.hpp"
 #include "service/breaker.hpp"
 #include "service/job_message.hpp"
-#include "service/job_processor.hpp"
+#include "service/job_policy.hpp"
 #include "service/metrics.hpp"
 
 namespace runner::service {
@@ -46,17 +48,17 @@ TEST(JobMessage, APitIdThatCannotBeAFolderIsABadMessage) {
 }
 
 TEST(Retry, VisibilityGrowsAndIsCapped) {
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(1), 5);
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(2), 10);
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(3), 20);
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(8), 640);
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(9), 900);
-  EXPECT_EQ(JobProcessor::retry_delay_seconds(50), 900);
+  EXPECT_EQ(policy::retry_delay_seconds(1), 5);
+  EXPECT_EQ(policy::retry_delay_seconds(2), 10);
+  EXPECT_EQ(policy::retry_delay_seconds(3), 20);
+  EXPECT_EQ(policy::retry_delay_seconds(8), 640);
+  EXPECT_EQ(policy::retry_delay_seconds(9), 900);
+  EXPECT_EQ(policy::retry_delay_seconds(50), 900);
 }
 
 TEST(Lease, OutlastsTheVisibilityTimeoutSoADeadHoldersMessageFindsItEnding) {
-  EXPECT_GT(JobProcessor::lease_seconds(30), 30);
-  EXPECT_LE(JobProcessor::lease_seconds(30), 60);
+  EXPECT_GT(policy::lease_seconds(30), 30);
+  EXPECT_LE(policy::lease_seconds(30), 60);
 }
 
 // The breaker opens on a trip, holds while its probe fails, and closes on the probe's first
@@ -103,10 +105,26 @@ TEST(Breakers, StopWakesEveryWaiter) {
 }
 
 TEST(Statuses, FinalAreTheVerdictStatuses) {
-  EXPECT_FALSE(db::is_final_status("QUEUED"));
-  EXPECT_FALSE(db::is_final_status("RUNNING"));
-  EXPECT_TRUE(db::is_final_status("COMPLETED"));
-  EXPECT_TRUE(db::is_final_status("ERROR"));
+  EXPECT_FALSE(grading::is_final_status("QUEUED"));
+  EXPECT_FALSE(grading::is_final_status("RUNNING"));
+  EXPECT_FALSE(grading::is_final_status("completed"));
+  EXPECT_TRUE(grading::is_final_status("COMPLETED"));
+  EXPECT_TRUE(grading::is_final_status("ERROR"));
+}
+
+// The one table gives feedback.json its names and the SQL its list of final statuses.
+TEST(Statuses, OneTableForNamesAndTheSqlList) {
+  EXPECT_EQ(grading::final_statuses_sql(),
+            "('COMPLETED','BUILD_FAILED','TIMEOUT','MEMORY_LIMIT','INVALID_SUBMISSION','ERROR')");
+  for (const auto& s : grading::statuses()) {
+    EXPECT_EQ(grading::to_string(s.status), s.name);
+    EXPECT_EQ(grading::parse_status(s.name), s.status);
+    EXPECT_EQ(grading::is_final(s.status), s.final);
+  }
+  grading::Verdict v;
+  v.status = grading::Status::InvalidSubmission;
+  EXPECT_EQ(grading::to_json(v)["status"], "INVALID_SUBMISSION");
+  EXPECT_FALSE(grading::parse_status("DONE"));
 }
 
 TEST(Metrics, RendersPrometheusText) {

@@ -6,6 +6,7 @@
 
 #include "aws/credentials.hpp"
 #include "db/submissions.hpp"
+#include "grading/status.hpp"
 
 namespace runner::service::testing {
 
@@ -188,7 +189,7 @@ std::vector<std::string> Stack::wait_final(const std::vector<std::string>& ids,
     for (const auto& id : pending) {
       try {
         auto r = row(id);
-        if (!r || !db::is_final_status(r->status)) still.push_back(id);
+        if (!r || !grading::is_final_status(r->status)) still.push_back(id);
       } catch (const std::exception&) {
         still.push_back(id);  // PostgreSQL restarting
       }

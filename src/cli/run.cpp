@@ -48,9 +48,9 @@ int dispatch(const CLI::App& app, Arguments& a) {
   }
   if (app.got_subcommand("check-config")) return check_config_command();
   if (app.got_subcommand("pit")) {
-    return pit_check_command(a.pit_dir, a.solution.empty() ? std::nullopt
-                                                           : std::optional<std::filesystem::path>(
-                                                                 a.solution));
+    return pit_check_command(a.pit_dir, a.solution.empty()
+                                            ? std::nullopt
+                                            : std::optional<std::filesystem::path>(a.solution));
   }
   if (app.got_subcommand("version")) {
     std::cout << "runner " << kRunnerVersion << "\n";

@@ -98,10 +98,9 @@ int run_worker(Started& started, const sigset_t& signals) {
                     std::to_string(visibility) + " s");
   const auto result = worker.run();
   http.stop();
-  service::log_info(result.returned_jobs == 0
-                        ? std::string("stopped")
-                        : "stopped; " + std::to_string(result.returned_jobs) +
-                              " unfinished job(s) returned to the queue",
+  service::log_info(result.returned_jobs == 0 ? std::string("stopped")
+                                              : "stopped; " + std::to_string(result.returned_jobs) +
+                                                    " unfinished job(s) returned to the queue",
                     {"", "", "shutdown", std::nullopt});
   if (!result.joined) {
     // Slot threads are still in a long poll or a grade; their jobs are already back in the

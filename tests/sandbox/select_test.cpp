@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sandbox/cgroups.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/probe.hpp"
@@ -45,6 +47,21 @@ TEST(Select, ExplicitLevelsMatchTheProbe) {
     EXPECT_THROW(select_launcher(sandbox::Level::Basic, 0), SandboxUnavailable);
   }
   EXPECT_EQ(select_launcher(sandbox::Level::None, 0).launcher->level(), "none");
+}
+
+// The verdict's sandbox block says what the job ran under: a PIT with `network: true` shares the
+// host's network, so `full` does not claim a network namespace for it.
+TEST(Select, FeaturesAreThoseOfTheRun) {
+  if (!probe::host().full) GTEST_SKIP() << probe::host().full_reason;
+  const auto launcher = select_launcher(sandbox::Level::Full, 0).launcher;
+  const auto has = [](const std::vector<std::string>& features, const std::string& f) {
+    return std::find(features.begin(), features.end(), f) != features.end();
+  };
+  exec::JobLimits networked;
+  networked.network = true;
+  EXPECT_TRUE(has(launcher->features({}), "net-ns"));
+  EXPECT_FALSE(has(launcher->features(networked), "net-ns"));
+  EXPECT_TRUE(has(launcher->features(networked), "pid-ns"));
 }
 
 TEST(Seccomp, CompilesBothPolicies) {

@@ -144,14 +144,13 @@ bool provided_by_host(const fs::path& jar) {
   return false;
 }
 
-void run_test_host(const DriverInput& in, const HostInputs& inputs, DriverResult& result) {
-  const fs::path& root = in.dirs.root;
-  // The key reaches the host through a file in the job folder, which the host deletes before
-  // any student code runs; it never appears in an argument or the environment.
-  const std::string key = report::new_result_key_hex();
-  const fs::path key_file = root / "testhost.key";
-  create_job_file(key_file, key + "\n");
+namespace {
 
+// The host's command line: what to compile and run, and where the key file is. Source lists go
+// through files, never an argfile the submission could shape.
+std::vector<std::string> testhost_argv(const DriverInput& in, const HostInputs& inputs,
+                                       const fs::path& key_file) {
+  const fs::path& root = in.dirs.root;
   std::vector<std::string> argv{"java"};
   for (auto& flag : testhost_jvm_flags(in.tools)) argv.push_back(std::move(flag));
   argv.insert(
@@ -173,16 +172,13 @@ void run_test_host(const DriverInput& in, const HostInputs& inputs, DriverResult
   for (const auto& jar : inputs.libraries) argv.insert(argv.end(), {"--library", jar.string()});
   for (const auto& grant : in.pit.student_permissions) argv.insert(argv.end(), {"--grant", grant});
   for (const auto& cls : in.pit.test_classes) argv.insert(argv.end(), {"--select-class", cls});
+  return argv;
+}
 
-  report::ResultStream stream(key, in.log, is_security_manager_warning);
-  DriverInput through_stream{in.pit, in.dirs,     in.tools,   in.launcher,
-                             stream, in.deadline, in.on_stage};
-  const StepResult step = run_step(through_stream, "testing in the runner's test host", argv,
-                                   in.dirs.project, {kTestingMarker});
-  stream.finish();
-  std::error_code ec;
-  fs::remove(key_file, ec);  // when the host never got to it
-
+// What the run and its verified result stream say: results, a rejection, a compile error, a
+// failure of the host itself, or an unfinished run.
+void conclude_host_run(const DriverInput& in, const StepResult& step,
+                       const report::ResultStream& stream, DriverResult& result) {
   result.timed_out = step.run.timed_out;
   // Only the sandbox's memory limit or the JVM's own exit on OutOfMemoryError: student code can
   // print the marker, but cannot make the JVM exit with its code.
@@ -215,6 +211,27 @@ void run_test_host(const DriverInput& in, const HostInputs& inputs, DriverResult
     in.log.write("[runner] " + result.stop_reason +
                  "; tests that did not report count as failed\n");
   }
+}
+
+}  // namespace
+
+void run_test_host(const DriverInput& in, const HostInputs& inputs, DriverResult& result) {
+  // The key reaches the host through a file in the job folder, which the host deletes before
+  // any student code runs; it never appears in an argument or the environment.
+  const std::string key = report::new_result_key_hex();
+  const fs::path key_file = in.dirs.root / "testhost.key";
+  create_job_file(key_file, key + "\n");
+  const auto argv = testhost_argv(in, inputs, key_file);
+
+  report::ResultStream stream(key, in.log, is_security_manager_warning);
+  DriverInput through_stream{in.pit, in.dirs,     in.tools,   in.launcher,
+                             stream, in.deadline, in.on_stage};
+  const StepResult step = run_step(through_stream, "testing in the runner's test host", argv,
+                                   in.dirs.project, {kTestingMarker});
+  stream.finish();
+  std::error_code ec;
+  fs::remove(key_file, ec);  // when the host never got to it
+  conclude_host_run(in, step, stream, result);
 }
 
 DriverResult JavacDriver::run(const DriverInput& in) {

@@ -50,14 +50,9 @@ void add_missing(std::vector<Candidate>& tests, const std::string& owner, const 
   tests.push_back({owner, missing, true});
 }
 
-}  // namespace
-
-double round2(double value) {
-  return std::round(value * 100.0) / 100.0;
-}
-
-Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
-                  const std::string& missing_reason) {
+// The reported results that belong to the PIT's test classes, each test once: an honest repeat
+// says the same; outcomes that disagree count as a failure, whatever the order they came in.
+std::vector<Candidate> pit_results(const std::vector<TestCase>& reported, const pit::Pit& pit) {
   std::vector<Candidate> tests;
   std::map<std::pair<std::string, std::string>, std::size_t> seen;
   for (const auto& test : reported) {
@@ -68,25 +63,27 @@ Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
       tests.push_back({owner, test, false});
       continue;
     }
-    // The same test again: an honest repeat says the same; outcomes that disagree count as a
-    // failure, whatever the order they came in.
     TestCase& first = tests[it->second].test;
     if (first.status != test.status) {
       first.status = TestStatus::Failed;
       first.message = "reported more than once with different outcomes";
     }
   }
+  return tests;
+}
 
-  // Tests named in weights must appear.
+// Tests named in weights and found in the PIT's sources must appear; then, up to
+// expected_tests, generic names for those a light scan cannot see (e.g. dynamic tests).
+void add_every_missing(std::vector<Candidate>& tests, const pit::Pit& pit,
+                       const std::string& missing_reason) {
   for (const auto& rule : pit.weights) {
     if (rule.method.empty()) continue;
     for (const auto& cls : pit.test_classes) {
-      if (pit::class_matches(rule.class_name, cls))
+      if (pit::class_matches(rule.class_name, cls)) {
         add_missing(tests, cls, rule.method, missing_reason);
+      }
     }
   }
-  // Every test found in the PIT's sources must appear; then, up to expected_tests, generic
-  // names for those a light scan cannot see (e.g. dynamic tests).
   for (const auto& known : pit.known_tests) {
     const auto hash = known.find('#');
     add_missing(tests, known.substr(0, hash), known.substr(hash + 1), missing_reason);
@@ -96,10 +93,12 @@ Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
     add_missing(tests, pit.test_classes.front(), "missing_test_" + std::to_string(k),
                 missing_reason);
   }
+}
 
-  // Teacher's source order, so a verdict reads the same however the engine ordered the run (and
-  // whichever way the results came); then class, method and invocation number ("[10]" after
-  // "[9]") for tests the sources do not list, such as those of nested classes.
+// Teacher's source order, so a verdict reads the same however the engine ordered the run (and
+// whichever way the results came); then class, method and invocation number ("[10]" after
+// "[9]") for tests the sources do not list, such as those of nested classes.
+void sort_in_source_order(std::vector<Candidate>& tests, const pit::Pit& pit) {
   auto key = [&pit](const Candidate& c) {
     const std::string base = base_method(c.test.method);
     const auto it = std::find(pit.known_tests.begin(), pit.known_tests.end(), c.owner + "#" + base);
@@ -108,14 +107,17 @@ Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
   };
   std::stable_sort(tests.begin(), tests.end(),
                    [&](const Candidate& a, const Candidate& b) { return key(a) < key(b); });
+}
 
+// Each test's share of the maximum (its weight, scaled so they add up to max_score).
+Score add_up(const std::vector<Candidate>& tests, const pit::Pit& pit) {
   Score score;
   double total_weight = 0;
-  for (const auto& c : tests)
+  for (const auto& c : tests) {
     total_weight += pit::weight_of(pit, c.owner, base_method(c.test.method));
+  }
   score.max_score = pit.max_score.value_or(total_weight);
   const double scale = total_weight > 0 ? score.max_score / total_weight : 0;
-
   double earned = 0;
   for (const auto& c : tests) {
     const double max = pit::weight_of(pit, c.owner, base_method(c.test.method)) * scale;
@@ -138,6 +140,20 @@ Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
   score.score = round2(earned);
   score.max_score = round2(score.max_score);
   return score;
+}
+
+}  // namespace
+
+double round2(double value) {
+  return std::round(value * 100.0) / 100.0;
+}
+
+Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
+                  const std::string& missing_reason) {
+  std::vector<Candidate> tests = pit_results(reported, pit);
+  add_every_missing(tests, pit, missing_reason);
+  sort_in_source_order(tests, pit);
+  return add_up(tests, pit);
 }
 
 void zero_all(Score& score) {

@@ -16,7 +16,7 @@ std::string describe_settings(const Settings& s, const std::string& sandbox) {
   auto line = [&out](const char* label, const std::string& value) {
     out += fmt::format("   {:<22} {}\n", std::string(label) + ":", value);
   };
-  line("AWS region", or_unset(s.aws_region));
+  line("AWS region", or_unset(s.aws.region));
   line("S3 bucket", or_unset(s.s3_bucket));
   line("SQS queue", or_unset(s.sqs_queue_url));
   line("Database", s.database_url.empty() ? "(not set)" : mask_database_url(s.database_url));

@@ -142,11 +142,11 @@ LoadResult load_settings(const Environment& env, Purpose purpose) {
   Reader r(env, result.problems);
 
   if (purpose == Purpose::Service) {
-    r.required("AWS_REGION", s.aws_region);
+    std::string region;  // the AWS client reads it (Settings::aws), but the service needs it set
+    r.required("AWS_REGION", region);
     r.required("AWS_S3_BUCKET", s.s3_bucket);
     r.required("AWS_SQS_QUEUE_URL", s.sqs_queue_url);
   } else {
-    s.aws_region = r.text("AWS_REGION");
     s.s3_bucket = r.text("AWS_S3_BUCKET");
     s.sqs_queue_url = r.text("AWS_SQS_QUEUE_URL");
   }

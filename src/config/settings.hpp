@@ -25,8 +25,7 @@ inline constexpr std::int64_t kMinUidBase = 1000;  // below: system accounts
 inline constexpr std::int64_t kMaxUidBase = (1LL << 31) - kUidRangeSize;
 
 struct Settings {
-  // Cloud (required by `serve` and `check-config` only).
-  std::string aws_region;
+  // Cloud (required by `serve` and `check-config` only; AWS_REGION is in `aws`).
   std::string s3_bucket;
   std::string sqs_queue_url;
   // DATABASE_URL as given (a URL or keyword/value string), or a keyword/value string built from

@@ -9,6 +9,7 @@
 #include "aws/ascii.hpp"
 #include "aws/credentials.hpp"
 #include "aws/error.hpp"
+#include "aws/fail.hpp"
 #include "aws/http.hpp"
 #include "aws/url.hpp"
 
@@ -25,14 +26,7 @@ std::string get(const Env& env, const std::string& name) {
 
 [[noreturn]] void fail(const std::string& operation, const std::string& resource,
                        const std::string& code, const std::string& message, long status = 0) {
-  AwsError::Details d;
-  d.service = "credentials";
-  d.operation = operation;
-  d.resource = resource;
-  d.code = code;
-  d.message = message;
-  d.http_status = status;
-  throw AwsError(std::move(d));
+  throw_aws_error("credentials", operation, resource, code, message, status);
 }
 
 HttpOptions metadata_http_options(const RemoteCredentialsOptions& o) {

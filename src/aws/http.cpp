@@ -74,7 +74,8 @@ bool has_body(const HttpRequest& request) {
          request.method == "POST";
 }
 
-// Where to connect and how long to wait: the options shared by every request of a client.
+// Where to connect, how long to wait and how to check the peer: the client's options plus the
+// request's URL and timeout.
 void set_connection_options(CURL* easy, const HttpOptions& options, const HttpRequest& request,
                             char* error_buffer) {
   set(easy, CURLOPT_URL, request.url.c_str());
@@ -122,7 +123,7 @@ void set_method_and_body(CURL* easy, Transfer& t, std::uint64_t upload_size) {
 }
 
 // The request's headers, plus Expect: large bodies wait for the server's go-ahead, smaller ones
-// go without it (curl would otherwise add it on its own).
+// go without it (an empty "Expect:" keeps curl from adding its own).
 HeaderList header_list(const HttpRequest& request, std::uint64_t upload_size) {
   curl_slist* list = nullptr;
   for (const auto& [name, value] : request.headers) {

@@ -6,6 +6,7 @@
 
 #include "aws/endpoints.hpp"
 #include "aws/error.hpp"
+#include "aws/fail.hpp"
 #include "util/crypto.hpp"
 
 namespace runner::aws {
@@ -32,14 +33,8 @@ ObjectInfo info_from(const HttpResponse& r) {
 }
 
 // A local file failed the request (before or after the exchange with S3).
-[[noreturn]] void local_io_error(const ServiceRequest& r, std::string message) {
-  AwsError::Details d;
-  d.service = "s3";
-  d.operation = r.operation;
-  d.resource = r.resource;
-  d.code = "LocalIoError";
-  d.message = std::move(message);
-  throw AwsError(std::move(d));
+[[noreturn]] void local_io_error(const ServiceRequest& r, const std::string& message) {
+  throw_aws_error("s3", r.operation, r.resource, "LocalIoError", message);
 }
 
 std::filesystem::path temporary_sibling(const std::filesystem::path& destination) {

@@ -1,9 +1,10 @@
 #include "aws/clock_skew.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <initializer_list>
 #include <string_view>
+
+#include "aws/ascii.hpp"
 
 namespace runner::aws {
 
@@ -13,16 +14,11 @@ bool one_of(const std::string& code, std::initializer_list<std::string_view> cod
   return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // What AWS services say when the signing time is out of range: SQS and other coral services
 // ("Signature expired: ...", "Signature not yet current: ..."), S3 ("The difference between the
 // request time and the current time is too large"), EC2 ("... request has expired").
 bool message_is_about_the_clock(const std::string& message) {
-  const std::string m = lower(message);
+  const std::string m = ascii_lower(message);
   for (std::string_view phrase : {"signature expired", "not yet current", "skew",
                                   "request time and the current time", "request has expired"}) {
     if (m.find(phrase) != std::string::npos) return true;

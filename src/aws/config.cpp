@@ -4,6 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "util/text.hpp"
+
 namespace runner::aws {
 
 namespace {
@@ -13,12 +15,8 @@ std::optional<std::string> get(const Env& env, const std::string& name) {
   return it->second;
 }
 
-std::optional<bool> parse_bool(const std::string& name, const std::string& value) {
-  std::string v = value;
-  std::transform(v.begin(), v.end(), v.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (v == "true" || v == "1" || v == "yes") return true;
-  if (v == "false" || v == "0" || v == "no") return false;
+bool parse_bool(const std::string& name, const std::string& value) {
+  if (auto b = util::parse_bool(value)) return *b;
   throw std::invalid_argument(name + ": '" + value + "' is not true or false");
 }
 }  // namespace

@@ -3,17 +3,13 @@
 
 #include "aws/credentials.hpp"
 #include "aws/error.hpp"
+#include "aws/fail.hpp"
 
 namespace runner::aws {
 
 namespace {
 [[noreturn]] void no_credentials(const std::string& message) {
-  AwsError::Details d;
-  d.service = "credentials";
-  d.operation = "ResolveCredentials";
-  d.code = "NoCredentials";
-  d.message = message;
-  throw AwsError(std::move(d));
+  throw_aws_error("credentials", "ResolveCredentials", "", "NoCredentials", message);
 }
 }  // namespace
 

@@ -6,14 +6,18 @@
 #include <sstream>
 #include <thread>
 
+#include "aws/ascii.hpp"
 #include "aws/credentials.hpp"
 #include "aws/error.hpp"
+#include "aws/fail.hpp"
 #include "aws/http.hpp"
 #include "aws/url.hpp"
 
 namespace runner::aws {
 
 namespace {
+
+constexpr char kContainerOperation[] = "ContainerCredentials";
 
 std::string get(const Env& env, const std::string& name) {
   auto it = env.find(name);
@@ -22,14 +26,7 @@ std::string get(const Env& env, const std::string& name) {
 
 [[noreturn]] void fail(const std::string& operation, const std::string& resource,
                        const std::string& code, const std::string& message, long status = 0) {
-  AwsError::Details d;
-  d.service = "credentials";
-  d.operation = operation;
-  d.resource = resource;
-  d.code = code;
-  d.message = message;
-  d.http_status = status;
-  throw AwsError(std::move(d));
+  throw_aws_error("credentials", operation, resource, code, message, status);
 }
 
 HttpOptions metadata_http_options(const RemoteCredentialsOptions& o) {
@@ -81,6 +78,21 @@ HttpResponse fetch(HttpClient& http, const HttpRequest& request, const RemoteCre
   throw AwsError(std::move(d));
 }
 
+// A credentials document: a 200 carrying the JSON that the ECS endpoint and IMDS both send.
+Credentials fetch_credentials(HttpClient& http, const HttpRequest& request,
+                              const RemoteCredentialsOptions& o, const std::string& operation,
+                              const std::string& source) {
+  HttpResponse r = fetch(http, request, o, operation);
+  if (r.status != 200) {
+    fail(operation, request.url, "CredentialsEndpointError", "unexpected response", r.status);
+  }
+  try {
+    return parse_credentials_json(r.body, source);
+  } catch (const std::runtime_error& e) {
+    fail(operation, request.url, "InvalidCredentialsResponse", e.what(), r.status);
+  }
+}
+
 // Plain http is allowed only to hosts that cannot be intercepted off the machine, as the SDKs do.
 bool allowed_http_host(const std::string& host) {
   return host.rfind("127.", 0) == 0 || host == "localhost" || host == "[::1]" ||
@@ -90,13 +102,52 @@ bool allowed_http_host(const std::string& host) {
 std::string read_token_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    fail("ContainerCredentials", path, "InvalidConfiguration",
+    fail(kContainerOperation, path, "InvalidConfiguration",
          "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string token = buffer.str();
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
+// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI against the ECS host, else the checked
+// AWS_CONTAINER_CREDENTIALS_FULL_URI.
+std::string container_url(const Env& env, const std::string& ecs_host) {
+  if (std::string relative = get(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+      !relative.empty()) {
+    if (relative.front() != '/') relative.insert(relative.begin(), '/');
+    return ecs_host + relative;
+  }
+  std::string url = get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  Url parsed;
+  try {
+    parsed = Url::parse(url);
+  } catch (const std::invalid_argument& e) {
+    fail(kContainerOperation, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "InvalidConfiguration",
+         e.what());
+  }
+  if (parsed.scheme == "http" && !allowed_http_host(parsed.host)) {
+    fail(kContainerOperation, url, "InvalidConfiguration",
+         "AWS_CONTAINER_CREDENTIALS_FULL_URI over http must point to a loopback or ECS/EKS "
+         "address");
+  }
+  return url;
+}
+
+// The Authorization value: the token file wins over the variable.
+std::string container_token(const Env& env, const std::string& url) {
+  std::string token;
+  if (std::string file = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
+    token = read_token_file(file);
+  } else {
+    token = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  }
+  if (token.find_first_of("\r\n") != std::string::npos) {
+    fail(kContainerOperation, url, "InvalidConfiguration",
+         "the container authorization token contains a newline");
+  }
   return token;
 }
 
@@ -112,56 +163,21 @@ bool ContainerCredentialsProvider::configured(const Env& env) {
 }
 
 Credentials ContainerCredentialsProvider::get() {
-  const std::string op = "ContainerCredentials";
-  std::string url;
-  if (std::string relative = aws::get(env_, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-      !relative.empty()) {
-    if (relative.front() != '/') relative.insert(relative.begin(), '/');
-    url = options_.ecs_host + relative;
-  } else {
-    url = aws::get(env_, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
-    Url parsed;
-    try {
-      parsed = Url::parse(url);
-    } catch (const std::invalid_argument& e) {
-      fail(op, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "InvalidConfiguration", e.what());
-    }
-    if (parsed.scheme == "http" && !allowed_http_host(parsed.host)) {
-      fail(op, url, "InvalidConfiguration",
-           "AWS_CONTAINER_CREDENTIALS_FULL_URI over http must point to a loopback or ECS/EKS "
-           "address");
-    }
-  }
-  std::string token;
-  if (std::string file = aws::get(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
-    token = read_token_file(file);
-  } else {
-    token = aws::get(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
-  }
-  if (token.find_first_of("\r\n") != std::string::npos) {
-    fail(op, url, "InvalidConfiguration", "the container authorization token contains a newline");
-  }
+  const std::string url = container_url(env_, options_.ecs_host);
+  const std::string token = container_token(env_, url);
   HttpClient http(metadata_http_options(options_));
   HttpRequest request;
   request.url = url;
   request.timeout = options_.timeout;
   if (!token.empty()) request.headers.emplace_back("Authorization", token);
-  HttpResponse r = fetch(http, request, options_, op);
-  if (r.status != 200) fail(op, url, "CredentialsEndpointError", "unexpected response", r.status);
-  try {
-    return parse_credentials_json(r.body, "container");
-  } catch (const std::runtime_error& e) {
-    fail(op, url, "InvalidCredentialsResponse", e.what(), r.status);
-  }
+  return fetch_credentials(http, request, options_, kContainerOperation, "container");
 }
 
 ImdsCredentialsProvider::ImdsCredentialsProvider(Env env, RemoteCredentialsOptions options)
     : env_(std::move(env)), options_(std::move(options)) {}
 
 bool ImdsCredentialsProvider::disabled(const Env& env) {
-  std::string v = aws::get(env, "AWS_EC2_METADATA_DISABLED");
-  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return v == "true";
+  return ascii_lower(aws::get(env, "AWS_EC2_METADATA_DISABLED")) == "true";
 }
 
 Credentials ImdsCredentialsProvider::get() {
@@ -195,15 +211,7 @@ Credentials ImdsCredentialsProvider::get() {
 
   HttpRequest creds_request = role_request;
   creds_request.url = base + role_name;
-  HttpResponse creds = fetch(http, creds_request, options_, op);
-  if (creds.status != 200) {
-    fail(op, creds_request.url, "CredentialsEndpointError", "unexpected response", creds.status);
-  }
-  try {
-    return parse_credentials_json(creds.body, "imds");
-  } catch (const std::runtime_error& e) {
-    fail(op, creds_request.url, "InvalidCredentialsResponse", e.what(), creds.status);
-  }
+  return fetch_credentials(http, creds_request, options_, op, "imds");
 }
 
 }  // namespace runner::aws

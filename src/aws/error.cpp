@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "aws/fail.hpp"
+
 namespace runner::aws {
 
 namespace {
@@ -27,6 +29,19 @@ std::string AwsError::format(const Details& d) {
   if (!d.request_id.empty()) out += fmt::format(" [request id {}]", d.request_id);
   if (d.attempts > 1) out += fmt::format(" after {} attempts", d.attempts);
   return out;
+}
+
+void throw_aws_error(const std::string& service, const std::string& operation,
+                     const std::string& resource, const std::string& code,
+                     const std::string& message, long http_status) {
+  AwsError::Details d;
+  d.service = service;
+  d.operation = operation;
+  d.resource = resource;
+  d.code = code;
+  d.message = message;
+  d.http_status = http_status;
+  throw AwsError(std::move(d));
 }
 
 }  // namespace runner::aws

@@ -1,15 +1,8 @@
 #include "aws/ini.hpp"
 
-namespace runner::aws {
+#include "util/text.hpp"
 
-namespace {
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-}  // namespace
+namespace runner::aws {
 
 IniFile parse_ini(std::string_view text) {
   IniFile file;
@@ -20,18 +13,18 @@ IniFile parse_ini(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view raw = text.substr(start, end - start);
     start = end + 1;
-    std::string line = trim(raw);
+    std::string line = util::trim(raw);
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if (line.front() == '[') {
       auto close = line.find(']');
-      section = close == std::string::npos ? nullptr : &file[trim(line.substr(1, close - 1))];
+      section = close == std::string::npos ? nullptr : &file[util::trim(line.substr(1, close - 1))];
       continue;
     }
     // Sub-settings are indented; they belong to a nested key we do not use.
     if (raw.front() == ' ' || raw.front() == '\t') continue;
     auto eq = line.find('=');
     if (section == nullptr || eq == std::string::npos) continue;
-    (*section)[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
+    (*section)[util::trim(line.substr(0, eq))] = util::trim(line.substr(eq + 1));
   }
   return file;
 }

@@ -6,6 +6,7 @@
 
 #include "aws/endpoints.hpp"
 #include "aws/error.hpp"
+#include "aws/fail.hpp"
 #include "util/crypto.hpp"
 
 namespace runner::aws {
@@ -29,6 +30,11 @@ ObjectInfo info_from(const HttpResponse& r) {
   info.content_type = r.header("content-type").value_or("");
   info.last_modified = r.header("last-modified").value_or("");
   return info;
+}
+
+// A local file failed the request (before or after the exchange with S3).
+[[noreturn]] void local_io_error(const ServiceRequest& r, const std::string& message) {
+  throw_aws_error("s3", r.operation, r.resource, "LocalIoError", message);
 }
 
 std::filesystem::path temporary_sibling(const std::filesystem::path& destination) {
@@ -81,13 +87,7 @@ ObjectInfo S3Client::get_object(const std::string& bucket, const std::string& ke
   std::filesystem::rename(temp, destination, ec);
   if (ec) {
     std::filesystem::remove(temp, ec);
-    AwsError::Details d;
-    d.service = "s3";
-    d.operation = "GetObject";
-    d.resource = r.resource;
-    d.code = "LocalIoError";
-    d.message = "cannot move the download to " + destination.string() + ": " + ec.message();
-    throw AwsError(std::move(d));
+    local_io_error(r, "cannot move the download to " + destination.string() + ": " + ec.message());
   }
   ObjectInfo info = info_from(response);
   info.size = response.body_bytes;
@@ -103,13 +103,7 @@ std::string S3Client::put_object_file(const std::string& bucket, const std::stri
   try {
     r.payload_hash = util::sha256_file_hex(source);
   } catch (const std::runtime_error& e) {
-    AwsError::Details d;
-    d.service = "s3";
-    d.operation = "PutObject";
-    d.resource = r.resource;
-    d.code = "LocalIoError";
-    d.message = e.what();
-    throw AwsError(std::move(d));
+    local_io_error(r, e.what());
   }
   r.headers.emplace_back("content-type", content_type);
   return service_->send(r, parse_s3_error).header("etag").value_or("");

@@ -70,6 +70,18 @@ class ServiceClient {
   }
 
  private:
+  struct Call;
+  struct Outcome;
+  // The steps of send(): describe the call once; per attempt sign it, send it and read the
+  // error, correct the clock when the error says it is off; then back off or give up.
+  Call describe(const ServiceRequest& request, const ErrorParser& parse_error) const;
+  HttpRequest sign(const Call& call, Clock::time_point& signed_at) const;
+  Outcome try_once(const Call& call, int attempt, int counted, bool may_correct_clock);
+  void read_error_response(const Call& call, const HttpResponse& response,
+                           Clock::time_point signed_at, bool may_correct_clock, Outcome& outcome);
+  bool correct_clock(const Call& call, const HttpResponse& response, const ServiceErrorInfo& info,
+                     Clock::time_point signed_at);
+  void back_off_or_throw(const Call& call, Outcome outcome, int counted);
   void log(const std::string& line) const;
 
   std::string service_;

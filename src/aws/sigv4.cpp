@@ -2,22 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 
+#include "aws/ascii.hpp"
 #include "util/crypto.hpp"
 
 namespace runner::aws {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // Trim, and collapse each run of spaces inside the value to one (the spec's "Trimall").
 std::string trim_all(std::string_view v) {
@@ -67,7 +59,7 @@ std::string canonical_uri(const std::string& path, const std::string& service) {
 std::pair<std::string, std::string> canonical_headers(const Headers& headers) {
   std::map<std::string, std::string> merged;
   for (const auto& [name, value] : headers) {
-    auto key = lower(name);
+    auto key = ascii_lower(name);
     auto v = trim_all(value);
     auto [it, inserted] = merged.emplace(key, v);
     if (!inserted) it->second += "," + v;
@@ -126,7 +118,7 @@ std::string describe_headers(const Headers& headers) {
   std::string out;
   for (const auto& [name, value] : headers) {
     if (!out.empty()) out += ", ";
-    auto key = lower(name);
+    auto key = ascii_lower(name);
     if (key == "authorization") {
       // Keep the non-secret parts (scope, signed header names); drop the signature and the
       // access key id, which together with a leaked secret would identify the account.

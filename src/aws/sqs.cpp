@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "aws/endpoints.hpp"
-#include "aws/error.hpp"
+#include "aws/fail.hpp"
 #include "util/crypto.hpp"
 
 namespace runner::aws {
@@ -17,13 +17,7 @@ std::string string_field(const nlohmann::json& j, const char* name) {
 
 [[noreturn]] void bad_response(const std::string& operation, const std::string& resource,
                                const std::string& message) {
-  AwsError::Details d;
-  d.service = "sqs";
-  d.operation = operation;
-  d.resource = resource;
-  d.code = "InvalidResponse";
-  d.message = message;
-  throw AwsError(std::move(d));
+  throw_aws_error("sqs", operation, resource, "InvalidResponse", message);
 }
 
 }  // namespace

@@ -1,65 +1,67 @@
 #include "aws/url.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <stdexcept>
+#include <utility>
+
+#include "aws/ascii.hpp"
 
 namespace runner::aws {
+
+namespace {
+
+[[noreturn]] void bad_url(const char* problem, std::string_view text) {
+  throw std::invalid_argument(std::string(problem) + ": " + std::string(text));
+}
+
+// "host[:port]" or "[v6 literal][:port]" as host and port ("" when absent).
+std::pair<std::string_view, std::string_view> split_authority(std::string_view authority,
+                                                              std::string_view text) {
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) bad_url("bad IPv6 URL", text);
+    std::string_view host = authority.substr(0, close + 1);
+    if (close + 1 == authority.size()) return {host, {}};
+    if (authority[close + 1] != ':') bad_url("bad URL", text);
+    return {host, authority.substr(close + 2)};
+  }
+  if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    return {authority.substr(0, colon), authority.substr(colon + 1)};
+  }
+  return {authority, {}};
+}
+
+int parse_port(std::string_view port, std::string_view text) {
+  int value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9' || value > 65535) bad_url("bad port in URL", text);
+    value = value * 10 + (c - '0');
+  }
+  if (value <= 0 || value > 65535) bad_url("bad port in URL", text);
+  return value;
+}
+
+}  // namespace
 
 Url Url::parse(std::string_view text) {
   Url url;
   auto scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos) {
-    throw std::invalid_argument("not a URL (no scheme): " + std::string(text));
-  }
-  url.scheme = std::string(text.substr(0, scheme_end));
-  std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (url.scheme != "http" && url.scheme != "https") {
-    throw std::invalid_argument("unsupported URL scheme: " + std::string(text));
-  }
+  if (scheme_end == std::string_view::npos) bad_url("not a URL (no scheme)", text);
+  url.scheme = ascii_lower(text.substr(0, scheme_end));
+  if (url.scheme != "http" && url.scheme != "https") bad_url("unsupported URL scheme", text);
   std::string_view rest = text.substr(scheme_end + 3);
   auto path_start = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, path_start);
   if (path_start != std::string_view::npos) {
     std::string_view path = rest.substr(path_start);
-    path = path.substr(0, path.find_first_of("?#"));
-    url.path = std::string(path);
+    url.path = std::string(path.substr(0, path.find_first_of("?#")));
   }
   if (authority.find('@') != std::string_view::npos) {
-    throw std::invalid_argument("URLs with user info are not supported: " + std::string(text));
+    bad_url("URLs with user info are not supported", text);
   }
-  std::string_view host = authority;
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos)
-      throw std::invalid_argument("bad IPv6 URL: " + std::string(text));
-    host = authority.substr(0, close + 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') throw std::invalid_argument("bad URL: " + std::string(text));
-      port = authority.substr(close + 2);
-    }
-  } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) throw std::invalid_argument("URL without a host: " + std::string(text));
-  url.host = std::string(host);
-  std::transform(url.host.begin(), url.host.end(), url.host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (!port.empty()) {
-    int value = 0;
-    for (char c : port) {
-      if (c < '0' || c > '9' || value > 65535) {
-        throw std::invalid_argument("bad port in URL: " + std::string(text));
-      }
-      value = value * 10 + (c - '0');
-    }
-    if (value <= 0 || value > 65535)
-      throw std::invalid_argument("bad port in URL: " + std::string(text));
-    url.port = value;
-  }
+  auto [host, port] = split_authority(authority, text);
+  if (host.empty()) bad_url("URL without a host", text);
+  url.host = ascii_lower(host);
+  if (!port.empty()) url.port = parse_port(port, text);
   return url;
 }
 

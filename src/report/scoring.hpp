@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "pit/pit.hpp"
-#include "report/junit_xml.hpp"
+#include "report/test_case.hpp"
 
 namespace runner::report {
 

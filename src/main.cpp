@@ -1,4 +1,4 @@
-// runner: grades student code submissions (SPEC §1 lists the commands).
+// runner: grades student code submissions (the README's "Commands" lists the commands).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return e.get_exit_code() == 0 ? 0 : 2;  // usage errors exit 2 (SPEC §1)
+    return e.get_exit_code() == 0 ? 0 : 2;  // usage errors exit 2 (README, "Commands")
   }
 
   if (app.got_subcommand("grade")) {

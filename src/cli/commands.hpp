@@ -18,7 +18,7 @@ int grade_command(const GradeOptions& options);
 int check_config_command();
 int pit_check_command(const std::filesystem::path& pit_dir,
                       const std::optional<std::filesystem::path>& solution);
-// The seed's startup banner (SPEC §2); false, after saying why, when the runner cannot start.
+// The startup banner (README, "Configuration"); false, after saying why, if the runner can't start.
 bool print_banner();
 
 struct EnqueueOptions {

@@ -7,7 +7,7 @@
 
 namespace runner::cli {
 
-// The seed's banner. Returns false (after saying why) when the configuration cannot run.
+// The startup banner. Returns false (after saying why) when the configuration cannot run.
 bool print_banner() {
   std::cout << "🚀 Runner Service starting...\n";
   auto settings = load_configuration(config::Purpose::Service);

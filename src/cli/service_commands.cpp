@@ -1,4 +1,4 @@
-// `runner serve`, `runner migrate`, `runner enqueue` (SPEC §1, §7).
+// `runner serve`, `runner migrate`, `runner enqueue` (README, "Commands"; docs/service.md).
 #include <pthread.h>
 #include <signal.h>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Where a job's output goes: bounded in memory whatever the job prints (SPEC §6).
+// Where a job's output goes: bounded in memory whatever the job prints (README, "Verdicts").
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>

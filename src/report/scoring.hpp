@@ -1,5 +1,5 @@
 #pragma once
-// From the tests the reports describe to the scored test list of a verdict (SPEC §5).
+// From the tests the reports describe to the scored test list of a verdict (README, "Verdicts").
 #include <string>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The worker behind `runner serve` (SPEC §7): RUNNER_CONCURRENCY slots, each with its own
+// The worker behind `runner serve` (docs/service.md): RUNNER_CONCURRENCY slots, each with its own
 // sandbox launcher and database connections, each receiving one message only when it is idle,
 // so no message waits unprocessed while its visibility runs out. Before the first poll it checks
 // the database and its schema; while a dependency's breaker is open (service/breaker.hpp) no

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fast path, side by side in one run (issue: grade a typical Java assignment in under a
+# The fast path, side by side in one run (the goal: grade a typical Java assignment in under a
 # second, sandboxed). Needs scripts/install.sh and scripts/build.sh first, and root for `full`.
 #
 #   bench/fast_path.sh [runs=10] [jobs=30]

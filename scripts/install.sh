@@ -35,13 +35,12 @@ done
 build_packages=(
   build-essential cmake ninja-build pkg-config openjdk-17-jdk-headless junit5 libasm-java
   libzip-dev libpqxx-dev libseccomp-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
-  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
+  libfmt-dev libcli11-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
 )
 
 # Running `runner serve` (the image's runtime stage). The libraries are the runtime halves of the
-# -dev packages above that the binary links (readelf -d build/runner | grep NEEDED); spdlog is
-# header-only here. tini reaps and forwards signals as PID 1, curl serves the HEALTHCHECK,
-# libcap2-bin gives setcap.
+# -dev packages above that the binary links (readelf -d build/runner | grep NEEDED). tini reaps
+# and forwards signals as PID 1, curl serves the HEALTHCHECK, libcap2-bin gives setcap.
 runtime_packages=(
   openjdk-17-jdk-headless maven gradle junit5 junit4 libsurefire-java libasm-java
   libmaven-compiler-plugin-java libmaven-resources-plugin-java libmaven-jar-plugin-java
@@ -57,7 +56,7 @@ all_packages=(
   build-essential cmake ninja-build pkg-config clang-format git
   # libraries
   libgtest-dev libgmock-dev libzip-dev libpqxx-dev libseccomp-dev nlohmann-json3-dev
-  libyaml-cpp-dev libpugixml-dev libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
+  libyaml-cpp-dev libpugixml-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libssl-dev libcpp-httplib-dev
   # what graded projects build with: JDK 17, Maven + an offline plugin repository, Gradle, JUnit
   openjdk-17-jdk-headless maven gradle junit5 junit4 libsurefire-java libasm-java

@@ -1,5 +1,5 @@
 #pragma once
-// Safe extraction of a submission ZIP into a fresh workspace (SPEC §4).
+// Safe extraction of a submission ZIP into a fresh workspace (README, "Submissions").
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>

@@ -68,7 +68,7 @@ std::string canonical_query(const QueryParams& params) {
   for (const auto& [name, value] : params) {
     encoded.emplace_back(uri_encode(name, false), uri_encode(value, false));
   }
-  // Sorting by the encoded bytes is what the spec asks for (code point order of the encoded
+  // Sorting by the encoded bytes is what the SigV4 spec asks for (code point order of the encoded
   // strings), which differs from sorting the raw names when they contain reserved characters.
   std::sort(encoded.begin(), encoded.end());
   std::string out;

@@ -1,5 +1,5 @@
 #pragma once
-// The startup banner (SPEC §2): what the runner will do, with every secret masked.
+// The startup banner (README, "Configuration"): what the runner will do, with every secret masked.
 #include <string>
 
 #include "config/settings.hpp"

@@ -27,7 +27,7 @@ struct LoadedEnvironment {
   std::vector<std::string> errors;  // problems in the .env file, already prefixed with its path
 };
 
-// `real` wins over the file, as in the seed service; a missing file is not an error.
+// `real` wins over the file (README, "Configuration"); a missing file is not an error.
 LoadedEnvironment layer_dotenv(const Environment& real, const std::filesystem::path& dotenv_file);
 
 }  // namespace runner::config

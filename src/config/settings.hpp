@@ -1,5 +1,5 @@
 #pragma once
-// Runner settings (SPEC §2): every variable, its default and its validation in one place.
+// Runner settings (README, "Configuration"): every variable, default and validation in one place.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -79,7 +79,7 @@ struct LoadResult {
 // Reads and validates `env`. For Purpose::Service the AWS and database variables are required.
 LoadResult load_settings(const Environment& env, Purpose purpose);
 
-// The fail-fast message of SPEC §2, ending with a newline.
+// The fail-fast message that lists every problem (README, "Configuration"), ending with a newline.
 std::string format_problems(const Problems& problems);
 
 // "postgres://user:****@host:5432/db" (and ?password=****); keyword form "password=****",

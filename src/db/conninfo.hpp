@@ -1,7 +1,7 @@
 #pragma once
-// libpq connection strings (SPEC §2): DATABASE_URL (a URL or keyword/value string) or the DB_*
-// parts become one keyword/value string with the runner's connection defaults. Values are
-// always quoted, never pasted into a URL, so any password works.
+// libpq connection strings (README, "Configuration"): DATABASE_URL (a URL or keyword/value string)
+// or the DB_* parts become one keyword/value string with the runner's connection defaults. Values
+// are always quoted, never pasted into a URL, so any password works.
 #include <string>
 
 namespace runner::db {

@@ -120,8 +120,7 @@ void conclude_build_step(const DriverInput& in, const StepResult& step, const st
                          const std::string& compile_marker, DriverResult& result) {
   result.timed_out = step.run.timed_out;
   result.out_of_memory = step.out_of_memory;
-  result.tests_started = step.testing_seen;
-  if (result.timed_out || result.out_of_memory || step.run.ok() || result.tests_started) return;
+  if (result.timed_out || result.out_of_memory || step.run.ok() || step.testing_seen) return;
   if (step.output.find(compile_marker) != std::string::npos) {
     result.compile_failed = true;
     result.compiler_output = compiler_errors(step.output, in.dirs.project);

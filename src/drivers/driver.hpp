@@ -9,7 +9,7 @@
 #include "exec/launcher.hpp"
 #include "pit/build_tool.hpp"
 #include "pit/pit.hpp"
-#include "report/junit_xml.hpp"
+#include "report/test_case.hpp"
 #include "workspace/workspace.hpp"
 
 namespace runner::drivers {
@@ -49,11 +49,10 @@ struct DriverResult {
   bool timed_out = false;
   bool compile_failed = false;
   std::string compiler_output;  // when compile_failed
-  bool tests_started = false;
-  bool out_of_memory = false;  // a JVM died of OutOfMemoryError
-  std::string tool_failure;    // the build tool failed before the tests, not the student's code
-  std::string rejected;        // the test host refused the submission: why (INVALID_SUBMISSION)
-  std::string stop_reason;     // why tests may be missing: what ended the run before they reported
+  bool out_of_memory = false;   // a JVM died of OutOfMemoryError
+  std::string tool_failure;     // the build tool failed before the tests, not the student's code
+  std::string rejected;         // the test host refused the submission: why (INVALID_SUBMISSION)
+  std::string stop_reason;      // why tests may be missing: what ended the run before they reported
   std::vector<report::TestCase> streamed_tests;  // results that came over the test host's stream
 };
 

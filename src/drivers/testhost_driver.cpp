@@ -184,7 +184,6 @@ void conclude_host_run(const DriverInput& in, const StepResult& step,
   // print the marker, but cannot make the JVM exit with its code.
   result.out_of_memory =
       step.run.memory_limit_hit || (step.run.exit_code == 3 && step.out_of_memory);
-  result.tests_started = stream.compiled().value_or(false);
   result.streamed_tests = stream.tests();
   if (stream.rejected() > 0) {
     in.log.write("[runner] " + std::to_string(stream.rejected()) +

@@ -94,11 +94,4 @@ void MarkerWatch::write(std::string_view bytes) {
   carry_ = window.size() > keep ? window.substr(window.size() - keep) : window;
 }
 
-bool MarkerWatch::seen(const std::string& marker) const {
-  for (std::size_t i = 0; i < markers_.size(); ++i) {
-    if (markers_[i] == marker) return seen_[i];
-  }
-  return false;
-}
-
 }  // namespace runner::exec

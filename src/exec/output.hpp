@@ -1,5 +1,5 @@
 #pragma once
-// Where a job's output goes: bounded in memory whatever the job prints (SPEC §6).
+// Where a job's output goes: bounded in memory whatever the job prints (README, "Verdicts").
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -87,7 +87,6 @@ class MarkerWatch : public OutputSink {
   using Callback = std::function<void(const std::string& marker)>;
   MarkerWatch(std::vector<std::string> markers, Callback on_seen);
   void write(std::string_view bytes) override;
-  bool seen(const std::string& marker) const;
 
  private:
   std::vector<std::string> markers_;

@@ -52,7 +52,7 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
 }
 
 RunResult supervise(pid_t pid, int out_fd, Clock::time_point deadline, OutputSink& out,
-                    const SuperviseHooks& hooks, int* wait_status) {
+                    const SuperviseHooks& hooks) {
   RunResult result;
   util::UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
   std::vector<char> buffer(64 * 1024);
@@ -95,7 +95,6 @@ RunResult supervise(pid_t pid, int out_fd, Clock::time_point deadline, OutputSin
     // lost status must never read as a clean exit.
     status = -1;
   }
-  if (wait_status != nullptr) *wait_status = status;
   if (!result.timed_out && waited == pid) {
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);

@@ -29,8 +29,7 @@ struct SuperviseHooks {
 
 // Reads `out_fd` into `out` until `pid` (our child) exits or `deadline` passes; then kills what
 // is left, reaps `pid` and drains the pipe. Fills exit_code/signal/timed_out (not `seconds`).
-// `wait_status`, when given, receives the raw waitpid status of `pid`.
 RunResult supervise(pid_t pid, int out_fd, Clock::time_point deadline, OutputSink& out,
-                    const SuperviseHooks& hooks = {}, int* wait_status = nullptr);
+                    const SuperviseHooks& hooks = {});
 
 }  // namespace runner::exec

@@ -19,8 +19,8 @@ std::string tests_summary(const report::Score& score) {
   return text;
 }
 
-// Decides the status from what the driver saw. COMPLETED, TIMEOUT and MEMORY_LIMIT keep the
-// score the tests earned; the other statuses earn nothing.
+// Decides the status from what the driver saw; scores are kept only where the README's status
+// table says so ("Verdicts": COMPLETED, and the passes reported before a TIMEOUT or MEMORY_LIMIT).
 void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pit) {
   if (built.timed_out) {
     v.status = Status::Timeout;

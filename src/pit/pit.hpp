@@ -1,5 +1,5 @@
 #pragma once
-// A PIT: one assignment's configuration, hidden tests and build files (SPEC §3).
+// A PIT: one assignment's configuration, hidden tests and build files (README, "Writing a PIT").
 #include <filesystem>
 #include <optional>
 #include <stdexcept>

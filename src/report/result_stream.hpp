@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "exec/output.hpp"
-#include "report/junit_xml.hpp"
+#include "report/test_case.hpp"
 
 namespace runner::report {
 

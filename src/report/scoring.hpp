@@ -1,10 +1,10 @@
 #pragma once
-// From the tests the reports describe to the scored test list of a verdict (SPEC §5).
+// From the tests the reports describe to the scored test list of a verdict (README, "Verdicts").
 #include <string>
 #include <vector>
 
 #include "pit/pit.hpp"
-#include "report/junit_xml.hpp"
+#include "report/test_case.hpp"
 
 namespace runner::report {
 

@@ -481,25 +481,6 @@ bool JobCgroup::oom_killed() const {
   return read_key(memory_ / "memory.events", "oom_kill") > 0;
 }
 
-std::int64_t JobCgroup::memory_peak() const {
-  if (layout_.memory.version == 1) return read_int(memory_ / "memory.max_usage_in_bytes");
-  return read_int(memory_ / "memory.peak");
-}
-
-std::vector<pid_t> JobCgroup::members(pid_t spare) const {
-  std::set<pid_t> pids;
-  for (const auto& dir : dirs_) {
-    for (pid_t pid : read_pids(dir / "cgroup.procs")) {
-      if (pid != spare && exists(pid)) pids.insert(pid);
-    }
-  }
-  return {pids.begin(), pids.end()};
-}
-
-bool JobCgroup::empty(pid_t spare) const {
-  return members(spare).empty();
-}
-
 void JobCgroup::kill_all(pid_t spare) {
   for (std::size_t i = 0; i < dirs_.size(); ++i) kill_members(dirs_[i], versions_[i], spare);
 }

@@ -94,14 +94,11 @@ class JobCgroup {
   void add(pid_t pid);                // moves `pid` (and its future children) in
   std::int64_t cpu_usage_ns() const;  // CPU time of everything that ran in it
   bool oom_killed() const;            // the memory limit killed something
-  std::int64_t memory_peak() const;   // bytes, when known (0 otherwise)
   // SIGKILLs every member but `spare` (the launcher's own helper, reaped by it) until none is left.
   void kill_all(pid_t spare = 0);
-  bool empty(pid_t spare = 0) const;
   const std::vector<std::filesystem::path>& dirs() const { return dirs_; }
 
  private:
-  std::vector<pid_t> members(pid_t spare) const;
   Layout layout_;
   std::filesystem::path memory_, pids_, cpu_;
   std::vector<std::filesystem::path> dirs_;

@@ -1,5 +1,5 @@
 #pragma once
-// Choosing the launcher for RUNNER_SANDBOX (SPEC §8, docs/sandbox.md): `auto` probes the host
+// Choosing the launcher for RUNNER_SANDBOX (docs/sandbox.md): `auto` probes the host
 // once and picks the strongest of `full` and `basic` (never `none`); a level the host cannot give
 // fails with the reason.
 #include <memory>

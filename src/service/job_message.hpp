@@ -1,5 +1,5 @@
 #pragma once
-// The SQS message body (SPEC §7): {"submissionId", "pitId", "zipKey"}; extra fields ignored.
+// The SQS message body (docs/service.md): {"submissionId", "pitId", "zipKey"}; extras ignored.
 #include <optional>
 #include <string>
 

@@ -12,13 +12,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.starts_with(prefix);
-}
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.ends_with(suffix);
-}
-
 std::vector<std::string> split(std::string_view s, char sep) {
   std::vector<std::string> parts;
   std::size_t start = 0;

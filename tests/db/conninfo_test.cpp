@@ -1,5 +1,5 @@
-// Connection strings (SPEC §2): DB_* quoting, DATABASE_URL through PQconninfoParse, the
-// runner's defaults, and the password masked wherever settings print it.
+// Connection strings (README, "Configuration"): DB_* quoting, DATABASE_URL through
+// PQconninfoParse, the runner's defaults, and the password masked wherever settings print it.
 #include "db/conninfo.hpp"
 
 #include <gtest/gtest.h>

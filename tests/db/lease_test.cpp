@@ -1,5 +1,6 @@
-// The lease API (SPEC §7: one grading per submission at a time) against real PostgreSQL: every
-// branch of take_lease, concurrent takers, and the token checks of renew, verdict and release.
+// The lease API (one grading per submission at a time; docs/service.md, "Failure handling") against
+// real PostgreSQL: every branch of take_lease, concurrent takers, and the token checks of renew,
+// verdict and release.
 #include <gtest/gtest.h>
 
 #include <atomic>

@@ -1,4 +1,5 @@
-// The `runner` binary's command line (SPEC §1, §2): exit codes, messages, banner, JSON output.
+// The `runner` binary's command line (README, "Commands" and "Configuration"): exit codes,
+// messages, banner, JSON output.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 

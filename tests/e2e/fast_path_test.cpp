@@ -86,11 +86,24 @@ class FastPath : public ::testing::Test {
     return json;
   }
 
-  // javac and Maven give the same verdict (but for the PIT's build in it).
-  void expect_same_verdict(const fs::path& zip, const pit::Pit& javac, const pit::Pit& maven) {
+  // What grading an example submission must give: two broken paths that agree are still broken.
+  struct Expected {
+    const char* submission;
+    Status status;
+    double score;
+    int passed;
+  };
+
+  // javac gives the expected verdict, and Maven the same one (but for the PIT's build in it).
+  void expect_verdict_by_both(const Expected& e, const pit::Pit& javac, const pit::Pit& maven) {
+    const fs::path zip = submission_zip(e.submission);
     const auto by_javac = grade(zip, javac, "javac-" + zip.stem().string());
     const auto by_maven = grade(zip, maven, "maven-" + zip.stem().string());
-    EXPECT_EQ(comparable(by_javac).dump(2), comparable(by_maven).dump(2)) << zip.stem();
+    EXPECT_EQ(by_javac.status, e.status) << e.submission << grading::to_json(by_javac).dump(2);
+    EXPECT_EQ(by_javac.score.score, e.score) << e.submission;
+    EXPECT_EQ(by_javac.score.passed, e.passed) << e.submission;
+    EXPECT_EQ(by_javac.score.tests.size(), 6u) << e.submission;
+    EXPECT_EQ(comparable(by_javac).dump(2), comparable(by_maven).dump(2)) << e.submission;
   }
 
   TempDir tmp;
@@ -101,12 +114,18 @@ class FastPath : public ::testing::Test {
 exec::Launcher* FastPath::launcher_ = nullptr;
 drivers::Toolchain* FastPath::tools_ = nullptr;
 
-TEST_F(FastPath, JavacAndMavenGiveTheSameVerdictForEveryExample) {
+TEST_F(FastPath, JavacAndMavenGiveTheExpectedVerdictForEveryExample) {
   const auto javac = calculator_pit("javac");
   const auto maven = calculator_pit("maven");
-  for (const char* name :
-       {"correct", "partial", "exit", "fake-reports", "override-tests", "forged-results"}) {
-    expect_same_verdict(submission_zip(name), javac, maven);
+  // The calculator PIT: six tests, divides weighs 2 and the others 1, scaled to 10 (4 passing of
+  // weight 1 -> 5.71).
+  for (const Expected& e : {Expected{"correct", Status::Completed, 10, 6},
+                            Expected{"partial", Status::Completed, 5.71, 4},
+                            Expected{"exit", Status::Completed, 5.71, 4},
+                            Expected{"fake-reports", Status::Completed, 0, 0},
+                            Expected{"override-tests", Status::Completed, 0, 0},
+                            Expected{"forged-results", Status::Completed, 0, 0}}) {
+    expect_verdict_by_both(e, javac, maven);
   }
 }
 

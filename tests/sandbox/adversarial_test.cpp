@@ -23,6 +23,7 @@
 #include "sandbox/probe.hpp"
 #include "sandbox/select.hpp"
 #include "sandbox/uids.hpp"
+#include "support/sandbox_level.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -50,8 +51,7 @@ class Attack : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     setenv("RUNNER_TEST_AWS_SECRET_ACCESS_KEY", kCanary, 1);
     const std::string level = GetParam();
-    if (level == "full" && !probe::host().full) GTEST_SKIP() << probe::host().full_reason;
-    if (level == "basic" && !probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
+    if (level != "none") RUNNER_SKIP_UNLESS_SANDBOX(level);
     const auto requested = level == "full"    ? sandbox::Level::Full
                            : level == "basic" ? sandbox::Level::Basic
                                               : sandbox::Level::None;
@@ -617,7 +617,7 @@ INSTANTIATE_TEST_SUITE_P(Levels, Unsandboxed, ::testing::Values("none"), level_n
 // Read-only data the builds need (the runner's share dir) stays visible when it lives under /tmp,
 // where the job gets a private tmpfs: CI and developers may check the repository out there.
 TEST(FullView, ReadOnlyDataUnderTmpStaysVisible) {
-  if (!probe::host().full) GTEST_SKIP() << probe::host().full_reason;
+  RUNNER_SKIP_UNLESS_SANDBOX("full");
   testing::TempDir data;  // under /tmp
   fs::permissions(data.path(), fs::perms::owner_all | fs::perms::group_read |
                                    fs::perms::group_exec | fs::perms::others_read |

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sandbox/probe.hpp"
+#include "support/sandbox_level.hpp"
 #include "util/fs.hpp"
 #include "util/text.hpp"
 
@@ -185,8 +186,8 @@ TEST(CgroupV2Real, AControllerNotDelegatedIsReportedWithoutMovingAnything) {
 
 // The sweep on the hierarchies `full` uses here (v1): only empty cgroups of dead runners go.
 TEST(CgroupSweep, RemovesOnlyEmptyJobCgroupsOfDeadRunners) {
+  RUNNER_SKIP_UNLESS_SANDBOX("full");
   const auto& host = probe::host();
-  if (!host.full) GTEST_SKIP() << host.full_reason;
   const auto bases = host.cgroups.bases();
   const pid_t dead = dead_pid();
   const pid_t busy = sleeper();
@@ -217,8 +218,8 @@ TEST(CgroupSweep, RemovesOnlyEmptyJobCgroupsOfDeadRunners) {
 // At start-up: a fresh process (sandbox-probe, in this process's cgroups) sweeps what a killed
 // runner left, and leaves a live runner's cgroups alone.
 TEST(CgroupSweep, AStartingRunnerRemovesWhatAKilledOneLeft) {
+  RUNNER_SKIP_UNLESS_SANDBOX("full");
   const auto& host = probe::host();
-  if (!host.full) GTEST_SKIP() << host.full_reason;
   // A "runner" that makes a job cgroup and is killed -9 before it can remove it.
   const auto bases = host.cgroups.bases();
   const pid_t killed = fork();

@@ -30,6 +30,7 @@
 #include "sandbox/probe.hpp"
 #include "sandbox/select.hpp"
 #include "sandbox/uids.hpp"
+#include "support/sandbox_level.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 #include "util/text.hpp"
@@ -1207,8 +1208,7 @@ class ForgeryTest : public ::testing::TestWithParam<Combo> {
  protected:
   void SetUp() override {
     const auto& c = GetParam();
-    if (c.level == "full" && !probe::host().full) GTEST_SKIP() << probe::host().full_reason;
-    if (c.level == "basic" && !probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
+    RUNNER_SKIP_UNLESS_SANDBOX(c.level);
   }
 
   // Grades `submission` against a fresh copy of this build's example PIT, whose test source

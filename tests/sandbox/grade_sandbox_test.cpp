@@ -10,6 +10,7 @@
 #include "sandbox/probe.hpp"
 #include "sandbox/select.hpp"
 #include "sandbox/uids.hpp"
+#include "support/sandbox_level.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -37,8 +38,7 @@ class GradeInSandbox : public ::testing::TestWithParam<GradeCase> {};
 
 TEST_P(GradeInSandbox, GradesWithTheExpectedVerdict) {
   const auto& c = GetParam();
-  if (c.level == "full" && !probe::host().full) GTEST_SKIP() << probe::host().full_reason;
-  if (c.level == "basic" && !probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
+  RUNNER_SKIP_UNLESS_SANDBOX(c.level);
   auto launcher = select_launcher(c.level == "full" ? sandbox::Level::Full : sandbox::Level::Basic,
                                   1, uids::kDefaultBase, testing::data_dirs().read_only())
                       .launcher;

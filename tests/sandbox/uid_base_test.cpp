@@ -13,6 +13,7 @@
 #include "sandbox/probe.hpp"
 #include "sandbox/select.hpp"
 #include "sandbox/uids.hpp"
+#include "support/sandbox_level.hpp"
 #include "support/zip_builder.hpp"
 
 namespace runner::sandbox {
@@ -81,8 +82,8 @@ Outcome victim_after_the_other_runner_ends_a_job(Runner& victim, uid_t victim_ui
 class TwoRunners : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "full" && !probe::host().full) GTEST_SKIP() << probe::host().full_reason;
-    if (!probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
+    RUNNER_SKIP_UNLESS_SANDBOX(GetParam());
+    RUNNER_SKIP_UNLESS_SANDBOX("basic");  // the other runner is at `basic`
   }
 };
 
@@ -124,7 +125,7 @@ TEST(UidBase, SlotUidsComeFromTheBase) {
 }
 
 TEST(UidBase, ARangeHoldingTheRunnersOwnUidIsRefused) {
-  if (!probe::host().basic) GTEST_SKIP() << probe::host().basic_reason;
+  RUNNER_SKIP_UNLESS_SANDBOX("basic");
   // A base equal to this process's uid makes the runner's uid a slot uid.
   try {
     select_launcher(sandbox::Level::Basic, 0, getuid());

@@ -17,6 +17,7 @@
 #include "sandbox/probe.hpp"
 #include "sandbox/uids.hpp"
 #include "support/runner_process.hpp"
+#include "support/sandbox_level.hpp"
 #include "support/stack.hpp"
 
 namespace runner::service::testing {
@@ -237,7 +238,7 @@ int access_as(uid_t uid, const std::filesystem::path& path) {
 TEST_F(ServiceE2E, TheJobFolderAndTheDownloadedZipArePrivateToTheRunner) {
   namespace fs = std::filesystem;
   if (geteuid() != 0) GTEST_SKIP() << "reading as the slot uids needs root";
-  if (!sandbox::probe::host().basic) GTEST_SKIP() << sandbox::probe::host().basic_reason;
+  RUNNER_SKIP_UNLESS_SANDBOX("basic");
   auto& s = stack();
   s.enqueue("private-1", s.zip("correct"));
   const fs::path work = s.dir() / "work";

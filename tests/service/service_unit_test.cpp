@@ -15,7 +15,7 @@
 namespace runner::service {
 namespace {
 
-TEST(JobMessage, ParsesTheSpecShapeAndIgnoresExtraFields) {
+TEST(JobMessage, ParsesTheDocumentedShapeAndIgnoresExtraFields) {
   auto r = parse_job_message(
       R"({"submissionId":"s1","pitId":"calc","zipKey":"submissions/s1.zip","extra":1})");
   ASSERT_TRUE(r.job);

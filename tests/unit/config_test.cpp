@@ -1,4 +1,4 @@
-// Configuration (SPEC §2): defaults, validation messages, .env layering, masking.
+// Configuration (README, "Configuration"): defaults, validation messages, .env layering, masking.
 #include <gtest/gtest.h>
 
 #include "config/banner.hpp"
@@ -17,7 +17,7 @@ Environment service_env() {
           {"DATABASE_URL", "postgresql://runner:s3cr3t@db:5432/runner"}};
 }
 
-TEST(Settings, DefaultsMatchTheSpec) {
+TEST(Settings, DefaultsMatchTheReadme) {
   const auto r = load_settings({}, Purpose::Grade);
   EXPECT_TRUE(r.problems.empty());
   const Settings& s = r.settings;

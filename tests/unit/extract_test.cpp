@@ -1,4 +1,4 @@
-// Safe extraction (SPEC §4): every rejected case is built here, in the test, with libzip.
+// Safe extraction (README, "Submissions"): every rejected case is built here, with libzip.
 #include "archive/extract.hpp"
 
 #include <gtest/gtest.h>

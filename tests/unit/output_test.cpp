@@ -1,4 +1,4 @@
-// Output capture (SPEC §6): head + tail kept, the middle counted, memory bounded.
+// Output capture (README, "Verdicts"): head + tail kept, the middle counted, memory bounded.
 #include "exec/output.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// PIT loading (SPEC §3): strict parsing, errors that name the file, line and key.
+// PIT loading (README, "Writing a PIT"): strict parsing, errors that name the file, line and key.
 #include "pit/pit.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
-// Scoring (SPEC §5): weights, max_score scaling, expected tests, only the PIT's own classes.
+// Scoring (README, "Writing a PIT" and "Verdicts"): weights, max_score scaling, expected tests,
+// only the PIT's own classes.
 #include "report/scoring.hpp"
 
 #include <gtest/gtest.h>

@@ -115,7 +115,7 @@ TEST_F(WorkspaceTest, TheOverlaysTestsGoBesideTheProjectNotIntoIt) {
   EXPECT_TRUE(fs::exists(d.tests / "src/test/resources/data.txt"));
 }
 
-// The shape of the issue: a 9 KB ZIP holding one path 2,100 levels deep. Extracted, it used to
+// The shape of the attack: a 9 KB ZIP holding one path 2,100 levels deep. Extracted, it used to
 // cost minutes of CPU in remove_protected; now the archive's caps reject it before anything is
 // written (the name cap first, and the depth cap when names may be longer).
 TEST_F(WorkspaceTest, APathThousandsOfLevelsDeepIsRejectedBeforeAnythingIsWritten) {

@@ -3,10 +3,9 @@
 #include <openssl/rand.h>
 
 #include <pqxx/pqxx>
-#include <set>
 
+#include "db/connection.hpp"
 #include "db/conninfo.hpp"
-#include "db/migrations.hpp"
 #include "grading/status.hpp"
 
 namespace runner::db {
@@ -28,18 +27,6 @@ constexpr const char* kInsertMissing =
     "INSERT INTO submissions (id, pit_id, status) VALUES ($1, NULLIF($2, ''), 'QUEUED') "
     "ON CONFLICT (id) DO NOTHING";
 
-// The pg_advisory_xact_lock key of `runner migrate`: an arbitrary constant, the same in every
-// runner version.
-constexpr const char* kMigrateLock = "SELECT pg_advisory_xact_lock(7255007341290411009)";
-
-// Every column the code reads or writes, in table order.
-// clang-format off
-constexpr const char* kColumns[] = {
-    "id", "pit_id", "status", "score", "max_score", "tests_passed", "tests_total", "log_key",
-    "feedback_key", "error", "attempts", "started_at", "finished_at", "updated_at",
-    "lease_token", "lease_expires_at", "failed_attempts", "infra_retries"};
-// clang-format on
-
 std::string new_token() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw DbError("lease token: RAND_bytes failed");
@@ -52,28 +39,7 @@ std::string new_token() {
   return token;
 }
 
-// SQLSTATEs of a connection the server ended: class 08 (connection exception) and 57P01-03
-// (admin shutdown, crash shutdown, cannot connect now).
-bool connection_ended(const pqxx::sql_error& e) {
-  const std::string& state = e.sqlstate();
-  return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
-}
-
-// Serialises `runner migrate` across processes until the transaction ends. The lock may wait
-// for another runner's migration; the DDL after it keeps the session's short lock_timeout.
-void lock_for_migration(pqxx::work& w) {
-  w.exec("SET LOCAL lock_timeout = '60s'");
-  w.exec(kMigrateLock);
-  w.exec("SET LOCAL lock_timeout TO DEFAULT");
-  w.exec("SET LOCAL statement_timeout = '10min'");
-}
-
 }  // namespace
-
-struct Submissions::Connection {
-  explicit Connection(const std::string& conninfo) : c(conninfo) {}
-  pqxx::connection c;
-};
 
 Submissions::Submissions(const std::string& url) {
   try {
@@ -85,148 +51,10 @@ Submissions::Submissions(const std::string& url) {
 
 Submissions::~Submissions() = default;
 
-// Runs `fn(connection)`. A connection that is (or turns out to be) broken is reopened and `fn`
-// run once more: its transaction never committed, so running it again is safe. A lost COMMIT
-// (in_doubt_error) is not retried: it may have committed. Everything else throws at once.
-template <typename Fn>
-auto Submissions::with_connection(const char* what, Fn&& fn) {
-  const std::string prefix = std::string("postgres ") + what + ": ";
-  for (int attempt = 1;; ++attempt) {
-    const bool last = attempt == 2;
-    try {
-      if (conn_ && !conn_->c.is_open()) conn_.reset();
-      if (!conn_) conn_ = std::make_unique<Connection>(conninfo_);
-      return fn(conn_->c);
-    } catch (const pqxx::in_doubt_error& e) {
-      conn_.reset();
-      throw DbError(prefix + "connection lost during COMMIT (outcome unknown): " + e.what());
-    } catch (const pqxx::broken_connection& e) {
-      conn_.reset();
-      if (!last) continue;
-      throw DbError(prefix + "connection lost: " + e.what());
-    } catch (const pqxx::sql_error& e) {
-      if (connection_ended(e) || !conn_ || !conn_->c.is_open()) {
-        conn_.reset();
-        if (!last) continue;
-        throw DbError(prefix + "connection lost: " + e.what());
-      }
-      throw DbError(prefix + e.what());
-    } catch (const pqxx::failure& e) {
-      if (!conn_ || !conn_->c.is_open()) {
-        conn_.reset();
-        if (!last) continue;
-        throw DbError(prefix + "connection lost: " + e.what());
-      }
-      throw DbError(prefix + e.what());
-    }
-  }
-}
-
 void Submissions::ping() {
   with_connection("ping", [](pqxx::connection& c) {
     pqxx::nontransaction n(c);
     n.exec("SELECT 1");
-    return 0;
-  });
-}
-
-MigrateResult Submissions::migrate(const std::function<void(const std::string&)>& on_applied) {
-  return with_connection("migrate", [&](pqxx::connection& c) {
-    MigrateResult result;
-    {
-      pqxx::work w(c);
-      lock_for_migration(w);
-      w.exec(kSchemaMigrationsDdl);
-      const auto shape = w.exec1(
-          "SELECT count(*) FILTER (WHERE attname = 'version' AND atttypid = 'int4'::regtype), "
-          "count(*) FILTER (WHERE attname = 'name') FROM pg_attribute "
-          "WHERE attrelid = 'schema_migrations'::regclass AND attnum > 0 AND NOT attisdropped");
-      if (shape[0].as<int>() != 1 || shape[1].as<int>() != 1) {
-        throw DbError(
-            "postgres migrate: table schema_migrations exists without the runner's columns "
-            "(version int, name text): it belongs to another tool");
-      }
-      w.commit();
-    }
-    for (const auto& m : migrations()) {
-      pqxx::work w(c);
-      lock_for_migration(w);
-      if (!w.exec_params("SELECT 1 FROM schema_migrations WHERE version = $1", m.version).empty()) {
-        w.commit();
-        continue;
-      }
-      w.exec(m.sql);
-      w.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,
-                    std::string(m.name));
-      w.commit();
-      result.applied.emplace_back(m.name);
-      if (on_applied) on_applied(m.name);
-    }
-    pqxx::nontransaction n(c);
-    result.version =
-        n.exec1("SELECT COALESCE(max(version), 0) FROM schema_migrations")[0].as<int>();
-    return result;
-  });
-}
-
-std::vector<std::string> Submissions::schema_problems() {
-  return with_connection("schema check", [](pqxx::connection& c) {
-    std::vector<std::string> problems;
-    pqxx::nontransaction n(c);
-    const auto tables = n.exec1(
-        "SELECT to_regclass('submissions') IS NOT NULL, "
-        "to_regclass('schema_migrations') IS NOT NULL");
-    if (!tables[0].as<bool>()) {
-      problems.emplace_back("table submissions is missing (run `runner migrate`)");
-    } else {
-      std::set<std::string> present;
-      for (const auto& row :
-           n.exec("SELECT attname FROM pg_attribute WHERE attrelid = 'submissions'::regclass "
-                  "AND attnum > 0 AND NOT attisdropped")) {
-        present.insert(row[0].as<std::string>());
-      }
-      for (const char* column : kColumns) {
-        if (present.count(column) == 0) {
-          problems.push_back(std::string("column submissions.") + column +
-                             " is missing (run `runner migrate`)");
-        }
-      }
-      const bool unique_id =
-          n.exec1(
-               "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a "
-               "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
-               "WHERE i.indrelid = 'submissions'::regclass AND i.indisunique "
-               "AND i.indnkeyatts = 1 AND i.indpred IS NULL AND a.attname = 'id')")[0]
-              .as<bool>();
-      if (present.count("id") != 0 && !unique_id) {
-        problems.emplace_back(
-            "column submissions.id has no primary key or unique index (the runner inserts with "
-            "ON CONFLICT (id))");
-      }
-    }
-    const int latest = latest_schema_version();
-    if (!tables[1].as<bool>()) {
-      problems.emplace_back(
-          "table schema_migrations is missing: the schema was never migrated (run `runner "
-          "migrate`)");
-    } else {
-      const int version =
-          n.exec1("SELECT COALESCE(max(version), 0) FROM schema_migrations")[0].as<int>();
-      if (version < latest) {
-        problems.push_back("schema version " + std::to_string(version) +
-                           " is older than this runner's " + std::to_string(latest) +
-                           " (run `runner migrate`)");
-      }
-    }
-    return problems;
-  });
-}
-
-void Submissions::apply_schema(const std::string& sql) {
-  with_connection("apply schema", [&](pqxx::connection& c) {
-    pqxx::work w(c);
-    w.exec(sql);
-    w.commit();
     return 0;
   });
 }

@@ -48,71 +48,17 @@ class BasicLauncher : public exec::Launcher {
   exec::RunResult run(const exec::Command& cmd, exec::Clock::time_point deadline,
                       exec::OutputSink& out) override {
     const auto started = exec::Clock::now();
-    // A build tool on loopback TCP (JobLimits::loopback_tcp, Gradle) gets AF_INET sockets without
-    // `network: true`; with Landlock ABI >= 4 that TCP is narrowed to listening on a kernel-chosen
-    // ephemeral port and connecting to ports of the ephemeral range (docs/sandbox.md).
-    const bool gradle_tcp = !cmd.limits.network && cmd.limits.loopback_tcp;
-    const bool allow_tcp = cmd.limits.network || gradle_tcp;
-    child::ExecPlan plan = child::plan_for(cmd, deadline - started);
-    const int cpu_budget = plan.limits.cpu_seconds;
-    plan.per_uid_nproc = true;
-    plan.seccomp = cmd.limits.network ? &network_ : (allow_tcp ? &inet_ : &no_inet_);
-    landlock::Ruleset ruleset;
-    if (landlock_abi_ > 0) {
-      try {
-        ruleset = landlock::prepare({fs::absolute(cmd.job_root).string()},
-                                    {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty"}, readable_,
-                                    allow_tcp);
-      } catch (const std::exception& e) {
-        throw exec::LaunchError(std::string("sandbox (basic): ") + e.what());
-      }
-      plan.landlock = &ruleset;
-      if (gradle_tcp && gradle_tcp_.fd >= 0) plan.landlock_tcp = &gradle_tcp_;
-    }
+    child::ExecPlan plan = plan_exec(cmd, deadline - started);
+    landlock::Ruleset ruleset = confine(cmd, plan);
     struct Closer {
       landlock::Ruleset& r;
       ~Closer() { landlock::close(r); }
     } closer{ruleset};
+    if (landlock_abi_ > 0) plan.landlock = &ruleset;
 
     util::Pipe output, errors;
-    const pid_t pid = fork();
-    if (pid < 0) throw exec::LaunchError(std::string("fork: ") + std::strerror(errno));
-    if (pid == 0) {
-      setpgid(0, 0);
-      if (setgroups(0, nullptr) != 0 || setresgid(uid_, uid_, uid_) != 0 ||
-          setresuid(uid_, uid_, uid_) != 0) {
-        exec::child::fail(errors.write.get(), "take the job's uid");
-      }
-      if (!capabilities::drop_all()) exec::child::fail(errors.write.get(), "drop capabilities");
-      child::exec_job(plan, output.write.get(), errors.write.get());
-    }
-    setpgid(pid, pid);
-    output.write.reset();
-    errors.write.reset();
-    if (const std::string failure = exec::child::read_failure(errors.read.get());
-        !failure.empty()) {
-      waitpid(pid, nullptr, 0);
-      uids::kill_all(uid_);
-      throw exec::LaunchError("sandbox (basic): " + failure);
-    }
-
-    const long ticks_per_second = sysconf(_SC_CLK_TCK);
-    SampledLimits limits(
-        cmd, cpu_budget,
-        [this, ticks_per_second] {
-          const auto usage = uids::usage_of(uid_);
-          return SampledUsage{usage.cpu_ticks * 1000000000 / ticks_per_second, usage.rss_bytes};
-        },
-        /*watch_memory=*/true);
-    exec::SuperviseHooks hooks;
-    hooks.check = [&] { return limits.check(); };
-    hooks.check_interval = std::chrono::milliseconds(100);
-    hooks.kill_all = [&] {
-      kill(-pid, SIGKILL);
-      uids::kill_all(uid_, pid);
-    };
-    exec::RunResult result = exec::supervise(pid, output.read.get(), deadline, out, hooks);
-    limits.report(result, out);
+    const pid_t pid = start(plan, output, errors);
+    exec::RunResult result = supervise(cmd, plan.limits.cpu_seconds, pid, output, deadline, out);
     result.seconds = std::chrono::duration<double>(exec::Clock::now() - started).count();
     return result;
   }
@@ -145,6 +91,90 @@ class BasicLauncher : public exec::Launcher {
   }
 
  private:
+  // A build tool on loopback TCP (JobLimits::loopback_tcp, Gradle) gets AF_INET sockets without
+  // `network: true`; with Landlock ABI >= 4 that TCP is narrowed to listening on a kernel-chosen
+  // ephemeral port and connecting to ports of the ephemeral range (docs/sandbox.md).
+  static bool loopback_tcp_only(const exec::Command& cmd) {
+    return !cmd.limits.network && cmd.limits.loopback_tcp;
+  }
+  static bool allows_tcp(const exec::Command& cmd) {
+    return cmd.limits.network || loopback_tcp_only(cmd);
+  }
+
+  child::ExecPlan plan_exec(const exec::Command& cmd, exec::Clock::duration left) const {
+    child::ExecPlan plan = child::plan_for(cmd, left);
+    plan.per_uid_nproc = true;
+    plan.seccomp = cmd.limits.network ? &network_ : (allows_tcp(cmd) ? &inet_ : &no_inet_);
+    return plan;
+  }
+
+  // The Landlock ruleset of the run (writes only to the job folder), when the kernel has
+  // Landlock; adds the loopback-TCP layer to `plan`. Throws LaunchError.
+  landlock::Ruleset confine(const exec::Command& cmd, child::ExecPlan& plan) const {
+    if (landlock_abi_ <= 0) return {};
+    landlock::Ruleset ruleset;
+    try {
+      ruleset = landlock::prepare({fs::absolute(cmd.job_root).string()},
+                                  {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty"}, readable_,
+                                  allows_tcp(cmd));
+    } catch (const std::exception& e) {
+      throw exec::LaunchError(std::string("sandbox (basic): ") + e.what());
+    }
+    if (loopback_tcp_only(cmd) && gradle_tcp_.fd >= 0) plan.landlock_tcp = &gradle_tcp_;
+    return ruleset;
+  }
+
+  // Forks the job's first process as the slot's uid, in a process group of its own. Returns its
+  // pid once it has exec'd; throws LaunchError (with every process of the uid killed) when a step
+  // before execve failed.
+  pid_t start(const child::ExecPlan& plan, util::Pipe& output, util::Pipe& errors) const {
+    const pid_t pid = fork();
+    if (pid < 0) throw exec::LaunchError(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) {
+      setpgid(0, 0);
+      if (setgroups(0, nullptr) != 0 || setresgid(uid_, uid_, uid_) != 0 ||
+          setresuid(uid_, uid_, uid_) != 0) {
+        exec::child::fail(errors.write.get(), "take the job's uid");
+      }
+      if (!capabilities::drop_all()) exec::child::fail(errors.write.get(), "drop capabilities");
+      child::exec_job(plan, output.write.get(), errors.write.get());
+    }
+    setpgid(pid, pid);
+    output.write.reset();
+    errors.write.reset();
+    if (const std::string failure = exec::child::read_failure(errors.read.get());
+        !failure.empty()) {
+      waitpid(pid, nullptr, 0);
+      uids::kill_all(uid_);
+      throw exec::LaunchError("sandbox (basic): " + failure);
+    }
+    return pid;
+  }
+
+  // Runs the job to its end (exec::supervise) with the uid's memory and CPU time sampled.
+  // `seconds` is the caller's.
+  exec::RunResult supervise(const exec::Command& cmd, int cpu_budget, pid_t pid, util::Pipe& output,
+                            exec::Clock::time_point deadline, exec::OutputSink& out) const {
+    const long ticks_per_second = sysconf(_SC_CLK_TCK);
+    SampledLimits limits(
+        cmd, cpu_budget,
+        [this, ticks_per_second] {
+          const auto usage = uids::usage_of(uid_);
+          return SampledUsage{usage.cpu_ticks * 1000000000 / ticks_per_second, usage.rss_bytes};
+        },
+        /*watch_memory=*/true);
+    exec::SuperviseHooks hooks;
+    hooks.check = [&] { return limits.check(); };
+    hooks.check_interval = std::chrono::milliseconds(100);
+    hooks.kill_all = [&] {
+      kill(-pid, SIGKILL);
+      uids::kill_all(uid_, pid);
+    };
+    exec::RunResult result = exec::supervise(pid, output.read.get(), deadline, out, hooks);
+    limits.report(result, out);
+    return result;
+  }
+
   uid_t uid_;
   int landlock_abi_;
   std::vector<std::string> readable_;  // what Landlock lets the job read besides its folder

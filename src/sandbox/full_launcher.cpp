@@ -87,6 +87,79 @@ bool read_all(int fd, void* data, std::size_t size) {
   _exit(0);  // the kernel now kills whatever is left in the namespace
 }
 
+// The pipes between the runner and C1/C2.
+struct Channels {
+  util::Pipe output;      // the job's stdout and stderr
+  util::Pipe errors;      // a step that failed before execve (exec::child::fail)
+  util::Pipe to_child;    // runner -> C1: its uid maps and cgroups are in place
+  util::Pipe from_child;  // C1 -> runner: it has unshared; then C2's pid
+  util::Pipe status;      // C2 -> runner: the job's wait status
+
+  // In the runner, after the fork: a child end left open would keep the runner from seeing EOF.
+  void close_child_ends() {
+    output.write.reset();
+    errors.write.reset();
+    to_child.read.reset();
+    from_child.write.reset();
+    status.write.reset();
+  }
+};
+
+// C1: unshares the namespaces, waits for the runner to map its uids, then starts C2 and passes
+// on C2's exit status.
+[[noreturn]] void run_setup(mounts::Plan& plan, const child::ExecPlan& exec_plan, bool new_net,
+                            Channels& ch) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  const int error_fd = ch.errors.write.get();
+  if (unshare(namespaces::clone_flags(!new_net)) != 0) exec::child::fail(error_fd, "unshare");
+  char go = 'u';
+  if (write(ch.from_child.write.get(), &go, 1) != 1 || !read_all(ch.to_child.read.get(), &go, 1)) {
+    _exit(126);
+  }
+  // Opened here, in the new mount namespace (a bind needs a source from it), and with the
+  // runner's host identity still, which may traverse the runner's folders.
+  mounts::open_sources(plan);
+  if (plan.job_root_fd < 0) exec::child::fail(error_fd, "open the job folder");
+  if (setresgid(0, 0, 0) != 0 || setgroups(0, nullptr) != 0 || setresuid(0, 0, 0) != 0) {
+    exec::child::fail(error_fd, "become root of the user namespace");
+  }
+  const pid_t c2 = fork();
+  if (c2 < 0) exec::child::fail(error_fd, "fork pid 1");
+  if (c2 == 0) {
+    run_init(plan, exec_plan, new_net, ch.output.write.get(), error_fd, ch.status.write.get());
+  }
+  close(error_fd);
+  close(ch.output.write.get());
+  (void)!write(ch.from_child.write.get(), &c2, sizeof c2);
+  int c2_status = 0;
+  while (waitpid(c2, &c2_status, 0) < 0 && errno == EINTR) {
+  }
+  _exit(WIFEXITED(c2_status) ? WEXITSTATUS(c2_status) : 125);
+}
+
+// A run that cannot start: everything started for it is killed and C1 reaped.
+exec::LaunchError abandon(pid_t c1, pid_t c2, cgroups::JobCgroup& cgroup, const std::string& why) {
+  kill(c1, SIGKILL);
+  if (c2 > 0) kill(c2, SIGKILL);
+  cgroup.kill_all(c1);
+  waitpid(c1, nullptr, 0);
+  return exec::LaunchError("sandbox (full): " + why);
+}
+
+// The job's own wait status, passed on by C2, when the runner did not stop it first.
+void take_job_status(int status_fd, exec::RunResult& result) {
+  int job_status = 0;
+  fcntl(status_fd, F_SETFL, O_NONBLOCK);
+  const bool have_status = read_all(status_fd, &job_status, sizeof job_status);
+  if (!result.timed_out && have_status) {
+    result.exit_code = WIFEXITED(job_status) ? WEXITSTATUS(job_status) : -1;
+    result.signal = WIFSIGNALED(job_status) ? WTERMSIG(job_status) : 0;
+  } else if (!result.timed_out) {
+    result.exit_code = -1;
+    result.signal = SIGKILL;  // stopped by the runner (a sampled limit)
+  }
+}
+
 class FullLauncher : public exec::Launcher {
  public:
   FullLauncher(int slot, uids::SlotIds ids, cgroups::Layout layout,
@@ -105,108 +178,21 @@ class FullLauncher : public exec::Launcher {
                       exec::OutputSink& out) override {
     const auto started = exec::Clock::now();
     child::ExecPlan exec_plan = child::plan_for(cmd, deadline - started);
-    const int cpu_budget = exec_plan.limits.cpu_seconds;
     exec_plan.seccomp = &seccomp_;
-    const std::int64_t tmp_bytes = std::min<std::int64_t>(cmd.limits.max_disk_bytes, 512LL << 20);
-    mounts::Plan plan = mounts::default_plan(kNewRoot, fs::absolute(cmd.job_root).string(),
-                                             extra_read_only_, tmp_bytes);
-
-    const std::string name = cgroups::job_cgroup_name(slot_, getpid(), g_run_counter++);
-    cgroups::JobCgroup cgroup(layout_, name, cmd.limits);
-    util::Pipe output, errors, to_child, from_child, status;
+    mounts::Plan mount_plan = plan_mounts(cmd);
+    cgroups::JobCgroup cgroup(layout_, cgroups::job_cgroup_name(slot_, getpid(), g_run_counter++),
+                              cmd.limits);
+    Channels channels;
     const bool new_net = !cmd.limits.network;
 
     const pid_t c1 = fork();
     if (c1 < 0) throw exec::LaunchError(std::string("fork: ") + std::strerror(errno));
-    if (c1 == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const int error_fd = errors.write.get();
-      if (unshare(namespaces::clone_flags(!new_net)) != 0) exec::child::fail(error_fd, "unshare");
-      char go = 'u';
-      if (write(from_child.write.get(), &go, 1) != 1 || !read_all(to_child.read.get(), &go, 1)) {
-        _exit(126);
-      }
-      // Opened here, in the new mount namespace (a bind needs a source from it), and with the
-      // runner's host identity still, which may traverse the runner's folders.
-      mounts::open_sources(plan);
-      if (plan.job_root_fd < 0) exec::child::fail(error_fd, "open the job folder");
-      if (setresgid(0, 0, 0) != 0 || setgroups(0, nullptr) != 0 || setresuid(0, 0, 0) != 0) {
-        exec::child::fail(error_fd, "become root of the user namespace");
-      }
-      const pid_t c2 = fork();
-      if (c2 < 0) exec::child::fail(error_fd, "fork pid 1");
-      if (c2 == 0) {
-        run_init(plan, exec_plan, new_net, output.write.get(), error_fd, status.write.get());
-      }
-      close(error_fd);
-      close(output.write.get());
-      (void)!write(from_child.write.get(), &c2, sizeof c2);
-      int c2_status = 0;
-      while (waitpid(c2, &c2_status, 0) < 0 && errno == EINTR) {
-      }
-      _exit(WIFEXITED(c2_status) ? WEXITSTATUS(c2_status) : 125);
-    }
-    output.write.reset();
-    errors.write.reset();
-    to_child.read.reset();
-    from_child.write.reset();
-    status.write.reset();
+    if (c1 == 0) run_setup(mount_plan, exec_plan, new_net, channels);
+    channels.close_child_ends();
 
-    pid_t c2 = 0;
-    auto abandon = [&](const std::string& why) -> exec::LaunchError {
-      kill(c1, SIGKILL);
-      if (c2 > 0) kill(c2, SIGKILL);
-      cgroup.kill_all(c1);
-      waitpid(c1, nullptr, 0);
-      return exec::LaunchError("sandbox (full): " + why);
-    };
-    char ready = 0;
-    if (!read_all(from_child.read.get(), &ready, 1)) {
-      const std::string failure = exec::child::read_failure(errors.read.get());
-      throw abandon(failure.empty() ? "the sandbox child died" : failure);
-    }
-    try {
-      namespaces::write_id_maps(c1, ids_.setup, ids_.job);
-      cgroup.add(c1);
-    } catch (const std::exception& e) {
-      throw abandon(e.what());
-    }
-    if (write(to_child.write.get(), &ready, 1) != 1) throw abandon("the sandbox child died");
-    if (!read_all(from_child.read.get(), &c2, sizeof c2)) c2 = 0;
-    if (const std::string failure = exec::child::read_failure(errors.read.get());
-        !failure.empty()) {
-      throw abandon(failure);
-    }
-
-    SampledLimits limits(
-        cmd, cpu_budget,
-        [&cgroup] {
-          return SampledUsage{cgroup.cpu_usage_ns(), std::nullopt};
-        },
-        /*watch_memory=*/false);  // the memory cgroup bounds memory
-    exec::SuperviseHooks hooks;
-    hooks.check = [&] { return limits.check(); };
-    hooks.kill_all = [&] {
-      if (c2 > 0) kill(c2, SIGKILL);  // pid 1: the whole namespace goes with it
-      cgroup.kill_all(c1);
-    };
-    exec::RunResult result = exec::supervise(c1, output.read.get(), deadline, out, hooks);
-    int job_status = 0;
-    fcntl(status.read.get(), F_SETFL, O_NONBLOCK);
-    const bool have_status = read_all(status.read.get(), &job_status, sizeof job_status);
-    if (!result.timed_out && have_status) {
-      result.exit_code = WIFEXITED(job_status) ? WEXITSTATUS(job_status) : -1;
-      result.signal = WIFSIGNALED(job_status) ? WTERMSIG(job_status) : 0;
-    } else if (!result.timed_out) {
-      result.exit_code = -1;
-      result.signal = SIGKILL;  // stopped by the runner (a sampled limit)
-    }
-    limits.report(result, out);
-    result.memory_limit_hit = cgroup.oom_killed();
-    if (result.memory_limit_hit) {
-      out.write("\n[sandbox] memory limit of " + std::to_string(cmd.limits.memory_mb) +
-                " MB reached: a process was killed\n");
-    }
+    const pid_t c2 = finish_setup(c1, cgroup, channels);
+    exec::RunResult result =
+        supervise(cmd, exec_plan.limits.cpu_seconds, c1, c2, cgroup, channels, deadline, out);
     result.seconds = std::chrono::duration<double>(exec::Clock::now() - started).count();
     return result;
   }
@@ -228,6 +214,66 @@ class FullLauncher : public exec::Launcher {
   }
 
  private:
+  mounts::Plan plan_mounts(const exec::Command& cmd) const {
+    const std::int64_t tmp_bytes = std::min<std::int64_t>(cmd.limits.max_disk_bytes, 512LL << 20);
+    return mounts::default_plan(kNewRoot, fs::absolute(cmd.job_root).string(), extra_read_only_,
+                                tmp_bytes);
+  }
+
+  // The runner's side of C1's start: once C1 has unshared, its uid/gid maps are written and it
+  // is moved into the cgroups; then C1 may go on. Returns C2's pid; throws LaunchError.
+  pid_t finish_setup(pid_t c1, cgroups::JobCgroup& cgroup, Channels& ch) const {
+    char ready = 0;
+    if (!read_all(ch.from_child.read.get(), &ready, 1)) {
+      const std::string failure = exec::child::read_failure(ch.errors.read.get());
+      throw abandon(c1, 0, cgroup, failure.empty() ? "the sandbox child died" : failure);
+    }
+    try {
+      namespaces::write_id_maps(c1, ids_.setup, ids_.job);
+      cgroup.add(c1);
+    } catch (const std::exception& e) {
+      throw abandon(c1, 0, cgroup, e.what());
+    }
+    if (write(ch.to_child.write.get(), &ready, 1) != 1) {
+      throw abandon(c1, 0, cgroup, "the sandbox child died");
+    }
+    pid_t c2 = 0;
+    if (!read_all(ch.from_child.read.get(), &c2, sizeof c2)) c2 = 0;
+    if (const std::string failure = exec::child::read_failure(ch.errors.read.get());
+        !failure.empty()) {
+      throw abandon(c1, c2, cgroup, failure);
+    }
+    return c2;
+  }
+
+  // Runs the job to its end (exec::supervise) with the cgroup's CPU time sampled, and fills in
+  // how it ended. `seconds` is the caller's.
+  static exec::RunResult supervise(const exec::Command& cmd, int cpu_budget, pid_t c1, pid_t c2,
+                                   cgroups::JobCgroup& cgroup, Channels& ch,
+                                   exec::Clock::time_point deadline, exec::OutputSink& out) {
+    SampledLimits limits(
+        cmd, cpu_budget,
+        [&cgroup] {
+          return SampledUsage{cgroup.cpu_usage_ns(), std::nullopt};
+        },
+        /*watch_memory=*/false);  // the memory cgroup bounds memory
+    exec::SuperviseHooks hooks;
+    hooks.check = [&] { return limits.check(); };
+    hooks.kill_all = [&] {
+      if (c2 > 0) kill(c2, SIGKILL);  // pid 1: the whole namespace goes with it
+      cgroup.kill_all(c1);
+    };
+    exec::RunResult result = exec::supervise(c1, ch.output.read.get(), deadline, out, hooks);
+    take_job_status(ch.status.read.get(), result);
+    limits.report(result, out);
+    result.memory_limit_hit = cgroup.oom_killed();
+    if (result.memory_limit_hit) {
+      out.write("\n[sandbox] memory limit of " + std::to_string(cmd.limits.memory_mb) +
+                " MB reached: a process was killed\n");
+    }
+    return result;
+  }
+
   int slot_;
   uids::SlotIds ids_;
   cgroups::Layout layout_;

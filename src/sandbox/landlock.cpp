@@ -69,6 +69,15 @@ int add_path(int ruleset_fd, const std::string& path, std::uint64_t access) {
   return rc == 0 ? 0 : -err;
 }
 
+// A new ruleset of the first `size` bytes of `attr` (older ABIs know fewer fields), close-on-exec.
+// Throws std::runtime_error naming `what`.
+int create_ruleset(const RulesetAttrV6& attr, std::size_t size, const char* what) {
+  const long fd = syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+  if (fd < 0) throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+  fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+  return static_cast<int>(fd);
+}
+
 }  // namespace
 
 int abi_version() {
@@ -118,12 +127,7 @@ Ruleset prepare(const std::vector<std::string>& writable,
     attr.scoped = kScopeAbstractUnixSocket | kScopeSignal;
     size = sizeof attr;
   }
-  const long fd = syscall(SYS_landlock_create_ruleset, &attr, size, 0);
-  if (fd < 0) {
-    throw std::runtime_error(std::string("landlock_create_ruleset: ") + std::strerror(errno));
-  }
-  ruleset.fd = static_cast<int>(fd);
-  fcntl(ruleset.fd, F_SETFD, FD_CLOEXEC);
+  ruleset.fd = create_ruleset(attr, size, "landlock_create_ruleset");
   for (const auto& dir : writable) {
     if (const int rc = add_path(ruleset.fd, dir, attr.handled_access_fs); rc != 0) {
       close(ruleset);
@@ -157,12 +161,7 @@ Ruleset prepare_tcp(int first, int last) {
   if (ruleset.abi < 4) return ruleset;
   RulesetAttrV6 attr{};
   attr.handled_access_net = kAccessNetBindTcp | kAccessNetConnectTcp;
-  const long fd = syscall(SYS_landlock_create_ruleset, &attr, 2 * sizeof(std::uint64_t), 0);
-  if (fd < 0) {
-    throw std::runtime_error(std::string("landlock_create_ruleset (tcp): ") + std::strerror(errno));
-  }
-  ruleset.fd = static_cast<int>(fd);
-  fcntl(ruleset.fd, F_SETFD, FD_CLOEXEC);
+  ruleset.fd = create_ruleset(attr, 2 * sizeof(std::uint64_t), "landlock_create_ruleset (tcp)");
   auto allow = [&](std::uint64_t access, int port) {
     NetPortAttr rule{access, static_cast<std::uint64_t>(port)};
     if (syscall(SYS_landlock_add_rule, ruleset.fd, kRuleNetPort, &rule, 0) != 0) {

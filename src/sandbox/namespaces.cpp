@@ -11,7 +11,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
+#include <system_error>
+
+#include "util/unique_fd.hpp"
 
 namespace runner::sandbox::namespaces {
 namespace {
@@ -25,6 +29,27 @@ void write_proc(pid_t pid, const char* file, const std::string& text) {
     throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
   }
   close(fd);
+}
+
+// The errno of unshare(clone_flags(false)) in a throwaway child (0: it worked), so the runner's
+// own namespaces stay as they are; nullopt when the child gave no answer. Throws
+// std::system_error when there is no pipe.
+std::optional<int> unshare_in_child() {
+  util::Pipe pipe;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    int err = 0;
+    if (unshare(clone_flags(false)) != 0) err = errno;
+    (void)!write(pipe.write.get(), &err, sizeof err);
+    _exit(0);
+  }
+  pipe.write.reset();
+  int err = -1;
+  const bool got = read(pipe.read.get(), &err, sizeof err) == static_cast<ssize_t>(sizeof err);
+  pipe.read.reset();
+  if (pid > 0) waitpid(pid, nullptr, 0);
+  if (!got) return std::nullopt;
+  return err;
 }
 
 }  // namespace
@@ -59,30 +84,20 @@ bool set_hostname(const char* name) {
 }
 
 bool available(std::string& reason) {
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+  std::optional<int> err;
+  try {
+    err = unshare_in_child();
+  } catch (const std::system_error&) {
     reason = "pipe failed";
     return false;
   }
-  const pid_t pid = fork();
-  if (pid == 0) {
-    int err = 0;
-    if (unshare(clone_flags(false)) != 0) err = errno;
-    (void)!write(pipe_fds[1], &err, sizeof err);
-    _exit(0);
-  }
-  close(pipe_fds[1]);
-  int err = -1;
-  const bool got = read(pipe_fds[0], &err, sizeof err) == static_cast<ssize_t>(sizeof err);
-  close(pipe_fds[0]);
-  if (pid > 0) waitpid(pid, nullptr, 0);
-  if (!got) {
+  if (!err) {
     reason = "the probe child failed";
     return false;
   }
-  if (err != 0) {
-    reason = std::string("unshare(user, mount, pid, net, ipc, uts) failed: ") + std::strerror(err);
-    if (err == EPERM || err == ENOSPC) {
+  if (*err != 0) {
+    reason = std::string("unshare(user, mount, pid, net, ipc, uts) failed: ") + std::strerror(*err);
+    if (*err == EPERM || *err == ENOSPC) {
       reason +=
           " (user namespaces disabled: kernel.unprivileged_userns_clone, "
           "user.max_user_namespaces, or a seccomp/AppArmor policy of the container)";

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstring>
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <thread>
 

@@ -189,9 +189,12 @@ TEST_P(Sandboxed, CpuQuotaHoldsABusyJobToItsShare) {
 }
 
 TEST_P(Sandboxed, DaemonLeftWithSetsidAndNohupIsGoneAfterwards) {
-  const auto r =
-      sh("setsid sh -c 'sleep 300' >/dev/null 2>&1 & nohup sleep 301 >/dev/null 2>&1 &"
-         " echo started");
+  // Durations no other process on the host is likely to sleep for: the scan below is host-wide
+  // (a daemon that left the job's uid would be missed by processes_of).
+  const std::string first = std::to_string(700000 + getpid() % 100000);
+  const std::string second = std::to_string(800000 + getpid() % 100000);
+  const auto r = sh("setsid sh -c 'sleep " + first + "' >/dev/null 2>&1 & nohup sleep " + second +
+                    " >/dev/null 2>&1 & echo started");
   EXPECT_TRUE(r.ok()) << output.text;
   EXPECT_NE(output.text.find("started"), std::string::npos);
   EXPECT_TRUE(uids::processes_of(uids::job_uid(0)).empty());
@@ -199,14 +202,8 @@ TEST_P(Sandboxed, DaemonLeftWithSetsidAndNohupIsGoneAfterwards) {
   for (const auto& e : fs::directory_iterator("/proc", ec)) {
     std::ifstream in(e.path() / "cmdline");
     std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(cmdline.find(std::string("sleep\0"
-                                       "300",
-                                       9)),
-              std::string::npos);
-    EXPECT_EQ(cmdline.find(std::string("sleep\0"
-                                       "301",
-                                       9)),
-              std::string::npos);
+    EXPECT_EQ(cmdline.find(std::string("sleep") + '\0' + first), std::string::npos) << cmdline;
+    EXPECT_EQ(cmdline.find(std::string("sleep") + '\0' + second), std::string::npos) << cmdline;
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "aws/service_client.hpp"
 #include "config/banner.hpp"
+#include "util/text.hpp"
 
 namespace runner::app {
 
@@ -61,8 +62,8 @@ service::Cloud Runtime::cloud() const {
 }
 
 std::string Runtime::http_host() const {
-  auto it = env_.find("RUNNER_HTTP_HOST");
-  return it != env_.end() && !it->second.empty() ? it->second : "0.0.0.0";
+  const std::string host = util::value_of(env_, "RUNNER_HTTP_HOST");
+  return host.empty() ? "0.0.0.0" : host;
 }
 
 }  // namespace runner::app

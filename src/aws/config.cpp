@@ -10,9 +10,9 @@ namespace runner::aws {
 
 namespace {
 std::optional<std::string> get(const Env& env, const std::string& name) {
-  auto it = env.find(name);
-  if (it == env.end() || it->second.empty()) return std::nullopt;
-  return it->second;
+  std::string value = util::value_of(env, name);
+  if (value.empty()) return std::nullopt;
+  return value;
 }
 
 bool parse_bool(const std::string& name, const std::string& value) {

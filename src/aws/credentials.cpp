@@ -7,24 +7,20 @@
 #include <stdexcept>
 
 #include "aws/ini.hpp"
+#include "util/text.hpp"
 
 namespace runner::aws {
 
 namespace {
 
-std::string get(const Env& env, const std::string& name) {
-  auto it = env.find(name);
-  return it == env.end() ? std::string() : it->second;
-}
-
 std::string home_file(const Env& env, const std::string& override_var, const char* relative) {
-  std::string path = get(env, override_var);
+  std::string path = util::value_of(env, override_var);
   if (path.empty()) {
-    std::string home = get(env, "HOME");
+    std::string home = util::value_of(env, "HOME");
     if (home.empty()) return {};
     return home + "/.aws/" + relative;
   }
-  if (path.rfind("~/", 0) == 0) return get(env, "HOME") + path.substr(1);
+  if (path.rfind("~/", 0) == 0) return util::value_of(env, "HOME") + path.substr(1);
   return path;
 }
 
@@ -73,16 +69,16 @@ std::optional<Credentials> from_section(const IniSection& s, const std::string& 
 
 std::optional<Credentials> credentials_from_env(const Env& env) {
   Credentials c;
-  c.access_key_id = get(env, "AWS_ACCESS_KEY_ID");
-  c.secret_access_key = get(env, "AWS_SECRET_ACCESS_KEY");
+  c.access_key_id = util::value_of(env, "AWS_ACCESS_KEY_ID");
+  c.secret_access_key = util::value_of(env, "AWS_SECRET_ACCESS_KEY");
   if (c.access_key_id.empty() || c.secret_access_key.empty()) return std::nullopt;
-  c.session_token = get(env, "AWS_SESSION_TOKEN");
+  c.session_token = util::value_of(env, "AWS_SESSION_TOKEN");
   c.source = "environment";
   return c;
 }
 
 std::string profile_name(const Env& env) {
-  std::string p = get(env, "AWS_PROFILE");
+  std::string p = util::value_of(env, "AWS_PROFILE");
   return p.empty() ? "default" : p;
 }
 

@@ -12,17 +12,13 @@
 #include "aws/fail.hpp"
 #include "aws/http.hpp"
 #include "aws/url.hpp"
+#include "util/text.hpp"
 
 namespace runner::aws {
 
 namespace {
 
 constexpr char kContainerOperation[] = "ContainerCredentials";
-
-std::string get(const Env& env, const std::string& name) {
-  auto it = env.find(name);
-  return it == env.end() ? std::string() : it->second;
-}
 
 [[noreturn]] void fail(const std::string& operation, const std::string& resource,
                        const std::string& code, const std::string& message, long status = 0) {
@@ -115,12 +111,12 @@ std::string read_token_file(const std::string& path) {
 // AWS_CONTAINER_CREDENTIALS_RELATIVE_URI against the ECS host, else the checked
 // AWS_CONTAINER_CREDENTIALS_FULL_URI.
 std::string container_url(const Env& env, const std::string& ecs_host) {
-  if (std::string relative = get(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+  if (std::string relative = util::value_of(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
       !relative.empty()) {
     if (relative.front() != '/') relative.insert(relative.begin(), '/');
     return ecs_host + relative;
   }
-  std::string url = get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  std::string url = util::value_of(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
   Url parsed;
   try {
     parsed = Url::parse(url);
@@ -139,10 +135,11 @@ std::string container_url(const Env& env, const std::string& ecs_host) {
 // The Authorization value: the token file wins over the variable.
 std::string container_token(const Env& env, const std::string& url) {
   std::string token;
-  if (std::string file = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
+  if (std::string file = util::value_of(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+      !file.empty()) {
     token = read_token_file(file);
   } else {
-    token = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    token = util::value_of(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
   }
   if (token.find_first_of("\r\n") != std::string::npos) {
     fail(kContainerOperation, url, "InvalidConfiguration",
@@ -158,8 +155,8 @@ ContainerCredentialsProvider::ContainerCredentialsProvider(Env env,
     : env_(std::move(env)), options_(std::move(options)) {}
 
 bool ContainerCredentialsProvider::configured(const Env& env) {
-  return !aws::get(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").empty() ||
-         !aws::get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI").empty();
+  return !util::value_of(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").empty() ||
+         !util::value_of(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI").empty();
 }
 
 Credentials ContainerCredentialsProvider::get() {
@@ -177,12 +174,12 @@ ImdsCredentialsProvider::ImdsCredentialsProvider(Env env, RemoteCredentialsOptio
     : env_(std::move(env)), options_(std::move(options)) {}
 
 bool ImdsCredentialsProvider::disabled(const Env& env) {
-  return ascii_lower(aws::get(env, "AWS_EC2_METADATA_DISABLED")) == "true";
+  return ascii_lower(util::value_of(env, "AWS_EC2_METADATA_DISABLED")) == "true";
 }
 
 Credentials ImdsCredentialsProvider::get() {
   const std::string op = "InstanceMetadata";
-  std::string endpoint = aws::get(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  std::string endpoint = util::value_of(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
   if (endpoint.empty()) endpoint = options_.imds_endpoint;
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   HttpClient http(metadata_http_options(options_));

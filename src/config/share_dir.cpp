@@ -1,5 +1,7 @@
 #include "config/share_dir.hpp"
 
+#include "util/text.hpp"
+
 #if !defined(RUNNER_SHARE_DIR) || !defined(RUNNER_TESTHOST_DIR)
 #error "RUNNER_SHARE_DIR and RUNNER_TESTHOST_DIR must be defined by the build"
 #endif
@@ -12,12 +14,8 @@ DataDirs built_in_data_dirs() {
 
 DataDirs data_dirs(const Environment& env) {
   DataDirs dirs = built_in_data_dirs();
-  const auto set = [&env](const char* name) {
-    auto it = env.find(name);
-    return it != env.end() && !it->second.empty() ? it->second : std::string();
-  };
-  if (auto dir = set("RUNNER_SHARE_DIR"); !dir.empty()) dirs.share = dir;
-  if (auto dir = set("RUNNER_TESTHOST_DIR"); !dir.empty()) dirs.testhost = dir;
+  if (auto dir = util::value_of(env, "RUNNER_SHARE_DIR"); !dir.empty()) dirs.share = dir;
+  if (auto dir = util::value_of(env, "RUNNER_TESTHOST_DIR"); !dir.empty()) dirs.testhost = dir;
   return dirs;
 }
 

@@ -1,12 +1,17 @@
 #pragma once
 // String helpers with no better home.
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace runner::util {
+
+// The value of `name` in a variable map (the environment over .env, a test's own map); empty
+// when it is not set.
+std::string value_of(const std::map<std::string, std::string>& env, const std::string& name);
 
 std::string trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);

@@ -43,7 +43,9 @@ archive::Limits Runtime::archive_limits() const {
 }
 
 drivers::Toolchain Runtime::toolchain() const {
-  return drivers::Toolchain::discover(settings_.jdk_version, data_.share, data_.testhost);
+  auto tools = drivers::Toolchain::discover(settings_.jdk_version, data_.share, data_.testhost);
+  tools.plan_dir = settings_.cache_dir / "build-plans";
+  return tools;
 }
 
 sandbox::Selection Runtime::launcher(int slot) const {

@@ -5,11 +5,46 @@
 #include "cli/commands.hpp"
 #include "cli/startup.hpp"
 #include "cli/summary.hpp"
+#include "drivers/plan_resolver.hpp"
 #include "util/fs.hpp"
+#include "util/text.hpp"
 
 namespace runner::cli {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Maven and Gradle PITs: learns (or reads) the build plan as grading will, and says whether
+// submissions will be graded with it or with the build tool, and why. False when the runner
+// could not even try (no sandbox, no toolchain).
+bool print_build_plan(const app::Runtime& runtime, const pit::Pit& pit) {
+  if (pit.build == pit::BuildTool::Javac) return true;
+  if (!pit.build_plan) {
+    std::cout << "  build plan: off (build_plan: false): " << pit::to_string(pit.build)
+              << " runs for every submission\n";
+    return true;
+  }
+  try {
+    auto sandbox = runtime.launcher(0);
+    const auto tools = runtime.toolchain();
+    exec::TextCapture said;
+    const auto plan =
+        drivers::plan_for({pit, tools, *sandbox.launcher, runtime.settings().work_dir, said});
+    std::cout << "  " << util::trim(said.text()) << "\n";
+    if (plan && plan->usable()) {
+      std::cout << "  compiler settings: " << util::join(plan->javac_options, " ") << "\n";
+      std::cout << fmt::format("  libraries: {} to compile, {} for the tests\n",
+                               plan->main_class_path.size(), plan->test_libraries.size());
+    }
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "✗ " << e.what() << "\n";
+    return false;
+  }
+}
+
+}  // namespace
 
 int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& solution) {
   const auto runtime = load_runtime(config::Purpose::Grade);
@@ -33,6 +68,7 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
     std::cout << fmt::format("  note: expected_tests is {} but {} @Test methods were found\n",
                              *pit.expected_tests, pit.known_tests.size());
   }
+  if (!print_build_plan(*runtime, pit)) return 1;
   if (!solution) return 0;
 
   try {

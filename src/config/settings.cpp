@@ -134,6 +134,17 @@ void read_database(Reader& r, Settings& s, Purpose purpose, Problems& problems) 
       db::conninfo_from_parts(parts.host, parts.port, parts.username, parts.password, parts.name);
 }
 
+// The XDG base-directory rule for caches, then a folder beside the job folders.
+std::filesystem::path default_cache_dir(const Reader& r, const std::filesystem::path& work_dir) {
+  if (const auto xdg = r.text("XDG_CACHE_HOME"); !xdg.empty() && xdg.front() == '/') {
+    return std::filesystem::path(xdg) / "runner";
+  }
+  if (const auto home = r.text("HOME"); !home.empty() && home.front() == '/') {
+    return std::filesystem::path(home) / ".cache/runner";
+  }
+  return work_dir / "runner-cache";
+}
+
 }  // namespace
 
 LoadResult load_settings(const Environment& env, Purpose purpose) {
@@ -164,6 +175,8 @@ LoadResult load_settings(const Environment& env, Purpose purpose) {
   if (auto dir = r.text("RUNNER_PITS_DIR"); !dir.empty()) s.pits_dir = dir;
   s.work_dir = r.text("RUNNER_WORK_DIR");
   if (s.work_dir.empty()) s.work_dir = std::filesystem::temp_directory_path();
+  s.cache_dir = r.text("RUNNER_CACHE_DIR");
+  if (s.cache_dir.empty()) s.cache_dir = default_cache_dir(r, s.work_dir);
   r.integer("RUNNER_MEMORY_MB", s.memory_mb, 128, 1 << 20);
   r.choice("RUNNER_SANDBOX", s.sandbox,
            {{"auto", sandbox::Level::Auto},

@@ -41,6 +41,9 @@ struct Settings {
   pit::BuildTool build_tool = pit::BuildTool::Maven;
   std::filesystem::path pits_dir = "./pits";
   std::filesystem::path work_dir;  // default: the system temp dir
+  // What the runner keeps between runs: Maven and Gradle PITs' build plans (build-plans/).
+  // Default: $XDG_CACHE_HOME/runner, ~/.cache/runner, else <work_dir>/runner-cache.
+  std::filesystem::path cache_dir;
   int memory_mb = 1024;
   sandbox::Level sandbox = sandbox::Level::Auto;
   // The first of the kUidRangeSize host uids (and gids) of this runner's job slots: runners

@@ -13,6 +13,10 @@
 #include "workspace/workspace.hpp"
 
 namespace runner::drivers {
+struct BuildPlan;
+}
+
+namespace runner::drivers {
 
 // Where the tools a job builds with live; found once at start-up.
 struct Toolchain {
@@ -26,6 +30,9 @@ struct Toolchain {
   std::filesystem::path testhost_jar;
   std::filesystem::path testhost_archive;  // its class-data-sharing archive; empty when absent
   std::filesystem::path maven_archive;     // the same for Maven's own JVM
+  // Where Maven and Gradle PITs' build plans are cached (plan_resolver.hpp); empty: no plans,
+  // the build tool runs for every submission.
+  std::filesystem::path plan_dir;
 
   // Finds JDK `jdk_version` under /usr/lib/jvm, and the test host in `testhost_dir`; throws
   // with what was looked for when either is missing.
@@ -43,6 +50,8 @@ struct DriverInput {
   exec::OutputSink& log;
   exec::Clock::time_point deadline;
   std::function<void(Stage)> on_stage;
+  // Maven and Gradle: the PIT's build plan, when it is usable; then no build tool runs.
+  const BuildPlan* plan = nullptr;
 };
 
 struct DriverResult {

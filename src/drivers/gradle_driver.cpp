@@ -39,6 +39,10 @@ HostInputs host_inputs(const DriverInput& in) {
 DriverResult GradleDriver::run(const DriverInput& in) {
   DriverResult result;
   if (in.on_stage) in.on_stage(Stage::Building);
+  if (in.plan) {
+    run_test_host(in, plan_inputs(*in.plan, in.dirs), result);
+    return result;
+  }
   const std::vector<std::string> argv{
       "gradle", "--offline", "--no-daemon", "--console=plain",
       // Gradle's caches live in the job's own folders, never in the project or a shared home.

@@ -44,10 +44,15 @@ std::vector<fs::path> test_libraries(const DriverInput& in) {
 DriverResult MavenDriver::run(const DriverInput& in) {
   DriverResult result;
   if (in.on_stage) in.on_stage(Stage::Building);
+  if (in.plan) {
+    run_test_host(in, plan_inputs(*in.plan, in.dirs), result);
+    return result;
+  }
   const StepResult step = run_step(in, "compiling with Maven", maven_command(in), in.dirs.project);
   conclude_build_step(in, step, "maven", "COMPILATION ERROR", result);
   if (!step.run.ok() || result.compile_failed || !result.tool_failure.empty()) return result;
-  run_test_host(in, {false, in.dirs.project / "target/classes", {}, test_libraries(in)}, result);
+  run_test_host(in, {false, in.dirs.project / "target/classes", {}, test_libraries(in), {}, {}},
+                result);
   return result;
 }
 

@@ -170,6 +170,14 @@ std::vector<std::string> testhost_argv(const DriverInput& in, const HostInputs& 
   for (const auto& dir : inputs.main_resources) add_dir_if_present(argv, "--main-resources", dir);
   add_dir_if_present(argv, "--test-resources", in.dirs.tests / "src/test/resources");
   for (const auto& jar : inputs.libraries) argv.insert(argv.end(), {"--library", jar.string()});
+  if (inputs.main_class_path) {
+    std::vector<std::string> jars;
+    for (const auto& jar : *inputs.main_class_path) jars.push_back(jar.string());
+    argv.insert(argv.end(), {"--main-class-path", util::join(jars, ":")});
+  }
+  for (const auto& option : inputs.main_javac_options) {
+    argv.insert(argv.end(), {"--main-javac-option", option});
+  }
   for (const auto& grant : in.pit.student_permissions) argv.insert(argv.end(), {"--grant", grant});
   for (const auto& cls : in.pit.test_classes) argv.insert(argv.end(), {"--select-class", cls});
   return argv;
@@ -223,8 +231,8 @@ void run_test_host(const DriverInput& in, const HostInputs& inputs, DriverResult
   const auto argv = testhost_argv(in, inputs, key_file);
 
   report::ResultStream stream(key, in.log, is_security_manager_warning);
-  DriverInput through_stream{in.pit, in.dirs,     in.tools,   in.launcher,
-                             stream, in.deadline, in.on_stage};
+  DriverInput through_stream{in.pit, in.dirs,     in.tools,    in.launcher,
+                             stream, in.deadline, in.on_stage, in.plan};
   const StepResult step = run_step(through_stream, "testing in the runner's test host", argv,
                                    in.dirs.project, {kTestingMarker});
   stream.finish();
@@ -233,10 +241,18 @@ void run_test_host(const DriverInput& in, const HostInputs& inputs, DriverResult
   conclude_host_run(in, step, stream, result);
 }
 
+HostInputs plan_inputs(const BuildPlan& plan, const workspace::JobDirs& dirs) {
+  HostInputs inputs{
+      true, dirs.classes, {}, plan.test_libraries, plan.main_class_path, plan.javac_options};
+  for (const auto& dir : plan.resource_dirs) inputs.main_resources.push_back(dirs.project / dir);
+  return inputs;
+}
+
 DriverResult JavacDriver::run(const DriverInput& in) {
   DriverResult result;
   if (in.on_stage) in.on_stage(Stage::Building);
-  run_test_host(in, {true, in.dirs.classes, {in.dirs.project / "src/main/resources"}, {}}, result);
+  run_test_host(in, {true, in.dirs.classes, {in.dirs.project / "src/main/resources"}, {}, {}, {}},
+                result);
   return result;
 }
 

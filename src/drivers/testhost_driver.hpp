@@ -3,6 +3,9 @@
 // the PIT's tests (and, for `javac` PITs, the student's sources), runs them in one JVM under the
 // student policy and streams signed results back (report/result_stream.hpp). Build tools only
 // compile the student's code and name the libraries.
+#include <optional>
+
+#include "drivers/build_plan.hpp"
 #include "drivers/driver.hpp"
 
 namespace runner::drivers {
@@ -13,7 +16,14 @@ struct HostInputs {
   std::filesystem::path main_classes;                 // the student's classes
   std::vector<std::filesystem::path> main_resources;  // folders of the student's resources
   std::vector<std::filesystem::path> libraries;       // jars the tests may use
+  // A build plan's: what the student's code compiles against (else `libraries`), and the PIT's
+  // compiler settings for it.
+  std::optional<std::vector<std::filesystem::path>> main_class_path;
+  std::vector<std::string> main_javac_options;
 };
+
+// The host's inputs for a build plan: it compiles src/main/java as the build tool would.
+HostInputs plan_inputs(const BuildPlan& plan, const workspace::JobDirs& dirs);
 
 // Runs the host and fills `result`: compile failure, rejection, streamed tests, limits hit.
 void run_test_host(const DriverInput& in, const HostInputs& inputs, DriverResult& result);

@@ -4,6 +4,7 @@
 
 #include <system_error>
 
+#include "drivers/plan_resolver.hpp"
 #include "report/scoring.hpp"
 #include "util/fs.hpp"
 #include "workspace/workspace.hpp"
@@ -70,6 +71,9 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
   bool job_prepared = false;
   try {
     progress(Progress::Preparing);
+    // Learnt once per PIT (cached); the first submission pays for it, outside its time limit.
+    const auto plan =
+        drivers::plan_for({request.pit, context.tools, context.launcher, context.work_dir, log});
     dirs = workspace::JobDirs::create(context.work_dir);
     // The clock starts with the build: extraction is bounded by the archive limits instead.
     const auto deadline = exec::Clock::now() + std::chrono::milliseconds(request.pit.timeout_ms);
@@ -79,9 +83,16 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
 
     auto driver = drivers::make_driver(request.pit.build);
     drivers::DriverInput input{
-        request.pit, *dirs, context.tools, context.launcher, log, deadline, [&](drivers::Stage s) {
+        request.pit,
+        *dirs,
+        context.tools,
+        context.launcher,
+        log,
+        deadline,
+        [&](drivers::Stage s) {
           progress(s == drivers::Stage::Building ? Progress::Building : Progress::Testing);
-        }};
+        },
+        plan && plan->usable() ? &*plan : nullptr};
     const drivers::DriverResult built = driver->run(input);
     job_prepared = false;
     context.launcher.release_job(dirs->root);

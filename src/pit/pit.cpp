@@ -92,7 +92,8 @@ class Fields {
 const std::set<std::string> kKnownKeys{
     "id",        "title",     "language",       "build",   "timeout_ms",
     "memory_mb", "max_score", "expected_tests", "overlay", "protected",
-    "required",  "weights",   "default_weight", "network", "student_permissions"};
+    "required",  "weights",   "default_weight", "network", "student_permissions",
+    "build_plan"};
 
 bool is_relative_inside(const std::string& path) {
   if (path.empty() || path.front() == '/') return false;
@@ -207,6 +208,7 @@ void read_run_settings(Fields& f, const PitDefaults& defaults, Pit& pit) {
   pit.memory_mb = defaults.memory_mb;
   if (f.has("memory_mb")) pit.memory_mb = static_cast<int>(f.integer("memory_mb", 128, 1 << 20));
   if (f.has("network")) pit.network = f.boolean("network");
+  if (f.has("build_plan")) pit.build_plan = f.boolean("build_plan");
   if (f.has("student_permissions")) {
     pit.student_permissions = f.strings("student_permissions");
     for (const auto& grant : pit.student_permissions) {

@@ -38,6 +38,10 @@ struct Pit {
   std::vector<WeightRule> weights;
   double default_weight = 1;
   bool network = false;
+  // Maven and Gradle PITs: grade with the build plan learnt once from the build file, without
+  // starting the build tool per submission (docs/build-drivers.md, "Build plans"). false: run the
+  // real build tool for every submission.
+  bool build_plan = true;
   // What student code may do beyond the default policy (docs/sandbox.md): "reflection",
   // "files" (read and write in the project folder), "network".
   std::vector<std::string> student_permissions;

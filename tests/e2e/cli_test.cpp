@@ -195,6 +195,27 @@ TEST_F(CliTest, PitCheckWithSolution) {
   EXPECT_NE(bad.out.find("✗ the solution does not get full marks"), std::string::npos);
 }
 
+// A Maven PIT: pit check learns the build plan (as the first grade would) and says what it is.
+TEST_F(CliTest, PitCheckLearnsAndShowsTheBuildPlan) {
+  const std::string args =
+      "pit check " + (testing::source_dir() / "examples/pits/calculator").string();
+  const std::string env = "RUNNER_CACHE_DIR=" + (tmp / "cache").string();
+  const CommandResult first = run(args, env);
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("build plan learnt from the PIT with Apache Maven 3.8.7"),
+            std::string::npos)
+      << first.out;
+  EXPECT_NE(first.out.find("compiler settings: -g -nowarn --release 17 -encoding UTF-8"),
+            std::string::npos)
+      << first.out;
+  const CommandResult second = run(args, env);
+  EXPECT_NE(second.out.find("build plan (Apache Maven 3.8.7, cached)"), std::string::npos)
+      << second.out;
+  EXPECT_EQ(
+      std::distance(fs::directory_iterator(tmp / "cache/build-plans"), fs::directory_iterator()),
+      1);
+}
+
 TEST_F(CliTest, PitCheckRejectsABrokenPit) {
   const fs::path pit = javac_pit();
   util::write_file(pit / "pit.yaml", "id: calculator\nwieghts: {}\n");

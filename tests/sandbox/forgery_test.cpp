@@ -61,10 +61,18 @@ const std::string& hidden_canary() {
   return canary;
 }
 
-const drivers::Toolchain& tools() {
-  static const drivers::Toolchain toolchain =
+// With `plan`, Maven and Gradle PITs grade with their build plan (learnt once for the run, in a
+// folder of its own); without, the build tool runs for every submission.
+const drivers::Toolchain& tools(bool plan) {
+  static const drivers::Toolchain by_tool =
       drivers::Toolchain::discover(17, testing::data_dirs().share, testing::data_dirs().testhost);
-  return toolchain;
+  static testing::TempDir plans;
+  static const drivers::Toolchain by_plan = [] {
+    drivers::Toolchain t = by_tool;
+    t.plan_dir = plans.path() / "build-plans";
+    return t;
+  }();
+  return plan ? by_plan : by_tool;
 }
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
@@ -1015,7 +1023,7 @@ class Artifacts {
       const fs::path out =
           javac("forged" + std::string(junit4 ? "4" : "5"),
                 {{"edu/uoc/CalculatorTest.java", junit4 ? kForgedTestJUnit4 : kForgedTestJUnit5}},
-                tools().console_launcher.string());
+                tools(false).console_launcher.string());
       cached = util::read_file(out / "edu/uoc/CalculatorTest.class");
     }
     return cached;
@@ -1061,7 +1069,7 @@ class Artifacts {
   fs::path javac(const std::string& name, const std::map<std::string, std::string>& sources,
                  const std::string& class_path) {
     const fs::path src = dir_ / (name + "-src"), out = dir_ / (name + "-classes");
-    std::string command = (tools().java_home / "bin/javac").string() + " -nowarn -d " +
+    std::string command = (tools(false).java_home / "bin/javac").string() + " -nowarn -d " +
                           out.string() + (class_path.empty() ? "" : " -cp " + class_path);
     for (const auto& [file, text] : sources) {
       fs::create_directories((src / file).parent_path());
@@ -1106,22 +1114,24 @@ testing::ZipBuilder wrong_submission(const std::string& static_hook = "",
 // ---------------------------------------------------------------------------------------------
 // The fixture: a PIT per build, grading, the baseline, and the checks every attack must pass.
 
+// `plan`: a Maven or Gradle PIT graded with its build plan (no build tool per submission).
 struct Combo {
   std::string level, build;
+  bool plan = false;
 };
 
 void PrintTo(const Combo& c, std::ostream* os) {
-  *os << c.level << " " << c.build;
+  *os << c.level << " " << c.build << (c.plan ? " plan" : "");
 }
 
 std::string combo_name(const ::testing::TestParamInfo<Combo>& info) {
-  return info.param.level + "_" + info.param.build;
+  return info.param.level + "_" + info.param.build + (info.param.plan ? "_plan" : "");
 }
 
-std::vector<Combo> combos(std::initializer_list<const char*> builds) {
+std::vector<Combo> combos(std::initializer_list<const char*> builds, bool plan = false) {
   std::vector<Combo> out;
   for (const char* level : {"full", "basic"}) {
-    for (const char* build : builds) out.push_back({level, build});
+    for (const char* build : builds) out.push_back({level, build, plan});
   }
   return out;
 }
@@ -1240,7 +1250,7 @@ class ForgeryTest : public ::testing::TestWithParam<Combo> {
                         uids::kDefaultBase, testing::data_dirs().read_only())
             .launcher;
     fs::create_directories(tmp / "work");
-    grading::GradeContext context{*launcher, tools(), tmp / "work", {}, 200000, nullptr};
+    grading::GradeContext context{*launcher, tools(c.plan), tmp / "work", {}, 200000, nullptr};
     Graded graded;
     graded.verdict = grading::grade({zip, pit, "s-forgery", tmp / "out"}, context);
     graded.log = util::read_file(tmp / "out/log.txt");
@@ -1254,8 +1264,8 @@ class ForgeryTest : public ::testing::TestWithParam<Combo> {
   double baseline(Variant variant) {
     static std::map<std::string, double> cache;
     const auto& c = GetParam();
-    const std::string key =
-        c.level + "/" + c.build + "/" + (variant == Variant::Standard ? "standard" : "no-expected");
+    const std::string key = c.level + "/" + c.build + (c.plan ? "/plan/" : "/tool/") +
+                            (variant == Variant::Standard ? "standard" : "no-expected");
     if (auto it = cache.find(key); it != cache.end()) return it->second;
     const Graded honest = grade(wrong_submission(), variant);
     EXPECT_EQ(honest.verdict.status, Status::Completed)
@@ -1436,6 +1446,13 @@ INSTANTIATE_TEST_SUITE_P(Levels, ForgeryMaven, ::testing::ValuesIn(combos({"mave
 INSTANTIATE_TEST_SUITE_P(Levels, ForgeryMavenGradle,
                          ::testing::ValuesIn(combos({"maven", "gradle"})), combo_name);
 INSTANTIATE_TEST_SUITE_P(Levels, Forgery, ::testing::ValuesIn(combos({"javac", "maven", "gradle"})),
+                         combo_name);
+// The same attacks on Maven and Gradle PITs graded with their build plans.
+INSTANTIATE_TEST_SUITE_P(Plans, ForgeryMaven, ::testing::ValuesIn(combos({"maven"}, true)),
+                         combo_name);
+INSTANTIATE_TEST_SUITE_P(Plans, ForgeryMavenGradle,
+                         ::testing::ValuesIn(combos({"maven", "gradle"}, true)), combo_name);
+INSTANTIATE_TEST_SUITE_P(Plans, Forgery, ::testing::ValuesIn(combos({"maven", "gradle"}, true)),
                          combo_name);
 
 }  // namespace

@@ -33,12 +33,16 @@ final class Compiler {
   /**
    * Compiles the sources listed in {@code sourceList} into {@code out}. Diagnostics go to {@code
    * log} as "file:line: error: message"; with {@code quoteSource} the source line and a caret
-   * follow (the student's own code), without it they do not (hidden tests).
+   * follow (the student's own code), without it they do not (hidden tests). {@code settings} are
+   * the PIT's own compiler settings (a Maven or Gradle build plan: release, encoding, debug
+   * information, lint), already limited by the runner to options that run no code; when they
+   * name no encoding, sources are UTF-8.
    */
   boolean compile(
       Path sourceList,
       Path out,
       String classPath,
+      List<String> settings,
       Path relativeTo,
       boolean quoteSource,
       PrintStream log)
@@ -49,10 +53,12 @@ final class Compiler {
     }
     Files.createDirectories(out);
     if (sources.isEmpty()) return true;
-    List<String> options =
+    List<String> options = new ArrayList<>(
         List.of(
-            "-d", out.toString(), "-encoding", "UTF-8", "-proc:none", "-implicit:none",
-            "-sourcepath", "", "-nowarn", "-Xmaxerrs", "50", "-cp", classPath);
+            "-d", out.toString(), "-proc:none", "-implicit:none", "-sourcepath", "", "-nowarn",
+            "-Xmaxerrs", "50", "-cp", classPath));
+    if (!settings.contains("-encoding")) options.addAll(List.of("-encoding", "UTF-8"));
+    options.addAll(settings);
     DiagnosticListener<JavaFileObject> report = d -> print(d, relativeTo, quoteSource, log);
     try (StandardJavaFileManager files = javac.getStandardFileManager(report, null, UTF_8)) {
       Iterable<? extends JavaFileObject> units = files.getJavaFileObjectsFromStrings(sources);

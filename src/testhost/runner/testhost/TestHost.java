@@ -71,13 +71,16 @@ public final class TestHost {
       Compiler compiler = new Compiler();
       boolean compiled = true;
       if (options.mainSources != null) {
-        compiled = compiler.compile(Path.of(options.mainSources), mainClasses, libraries,
-            Path.of(options.project), true, System.out);
+        // A build plan names the main code's own class path (the pom's compile scope);
+        // otherwise the main code sees the same libraries as the tests.
+        String mainPath = options.mainClassPath != null ? options.mainClassPath : libraries;
+        compiled = compiler.compile(Path.of(options.mainSources), mainClasses, mainPath,
+            options.mainSettings, Path.of(options.project), true, System.out);
       }
       if (compiled) {
         String testPath = join(options.mainClasses, libraries, options.junit);
         compiled = compiler.compile(Path.of(options.testSources), testClasses, testPath,
-            Path.of(options.testRoot), false, System.out);
+            List.of(), Path.of(options.testRoot), false, System.out);
       }
       System.out.flush();
       channel.compiled(compiled);
@@ -216,6 +219,8 @@ public final class TestHost {
     String mainSources;
     final List<String> mainResources = new ArrayList<>();
     final List<String> libraries = new ArrayList<>();
+    String mainClassPath;
+    final List<String> mainSettings = new ArrayList<>();
     String testSources;
     String testClasses;
     final List<String> testResources = new ArrayList<>();
@@ -237,6 +242,8 @@ public final class TestHost {
           case "--main-sources" -> o.mainSources = value;
           case "--main-resources" -> o.mainResources.add(value);
           case "--library" -> o.libraries.add(value);
+          case "--main-class-path" -> o.mainClassPath = value;
+          case "--main-javac-option" -> o.mainSettings.add(value);
           case "--junit" -> o.junit = value;
           case "--test-sources" -> o.testSources = value;
           case "--test-classes" -> o.testClasses = value;

@@ -20,8 +20,11 @@ export RUNNER_CACHE_DIR=$work/cache
 (cd examples/submissions/correct && zip -qr "$work/correct.zip" .)
 mkdir -p "$work/pits" "$work/javac" "$work/tool"
 cp -r examples/pits/calculator examples/pits/calculator-gradle "$work/pits/"
-cp -r examples/pits/calculator "$work/javac/"
+cp -r examples/pits/calculator examples/pits/calculator-gradle "$work/javac/"
 sed -i 's/^build: maven/build: javac/' "$work/javac/calculator/pit.yaml"
+# The Gradle example is the same assignment with JUnit 4 tests: its javac twin keeps them.
+sed -i 's/^build: gradle/build: javac/' "$work/javac/calculator-gradle/pit.yaml"
+rm "$work/javac/calculator-gradle/overlay/build.gradle"
 cp -r examples/pits/calculator examples/pits/calculator-gradle "$work/tool/"
 echo "build_plan: false" >>"$work/tool/calculator/pit.yaml"
 echo "build_plan: false" >>"$work/tool/calculator-gradle/pit.yaml"
@@ -41,6 +44,7 @@ GRADLE="gradle -q --offline --no-daemon -I $root/share/gradle/init.gradle test"
 
 hyperfine --style none --runs "$runs" --warmup 1 --export-json "$work/grades.json" \
   -n "javac PIT: runner grade, full" "$(grade "$work/javac/calculator")" \
+  -n "javac PIT, JUnit 4: runner grade, full" "$(grade "$work/javac/calculator-gradle")" \
   -n "maven PIT: runner grade, full, build plan" "$(grade "$work/pits/calculator")" \
   -n "maven PIT: runner grade, full, Maven per submission" "$(grade "$work/tool/calculator")" \
   -n "maven: plain mvn -o test" "bash -c 'cd $work/project-maven && rm -rf target && $MVN >/dev/null'" \
@@ -62,7 +66,7 @@ def ratio(a, b, target, op):
 print("ratios:")
 ratio("maven PIT: runner grade, full, build plan", "maven: plain mvn -o test", 0.1, "<=")
 ratio("maven PIT: runner grade, full, build plan", "javac PIT: runner grade, full", 1.25, "<=")
-ratio("gradle PIT: runner grade, full, build plan", "javac PIT: runner grade, full", 1.25, "<=")
+ratio("gradle PIT: runner grade, full, build plan", "javac PIT, JUnit 4: runner grade, full", 1.25, "<=")
 ratio("gradle PIT: runner grade, full, build plan", "gradle: plain gradle test --offline", 0.2, "<=")
 ratio("maven PIT: runner grade, full, build plan", "maven PIT: runner grade, full, Maven per submission", 1, "<=")
 ratio("gradle PIT: runner grade, full, build plan", "gradle PIT: runner grade, full, Gradle per submission", 1, "<=")
@@ -98,12 +102,12 @@ import json, statistics, sys
 work, jobs = sys.argv[1], int(sys.argv[2])
 med = json.load(open(f"{work}/grades.json.med"))
 q = lambda v, p: sorted(v)[min(len(v) - 1, int(p * len(v)))]
-def latencies(name):
+def latencies(name, stage="done"):
     out = []
     for line in open(f"{work}/serve-{name}.log"):
         if line.startswith("{"):
             j = json.loads(line)
-            if j.get("stage") == "done" and j.get("duration_ms") is not None:
+            if j.get("stage") == stage and j.get("duration_ms") is not None:
                 out.append(j["duration_ms"] / 1000)
     return out
 print(f"\nservice, {jobs} jobs each, full, local stack (PostgreSQL + S3/SQS on loopback):")
@@ -114,6 +118,9 @@ for name, grade in (("javac1", "javac PIT: runner grade, full"),
     print(f"  {name[:-1]} PIT, concurrency 1: receive -> verdict published median {m:.2f} s, "
           f"p95 {q(v, .95):.2f} s; runner grade {med[grade]:.2f} s; ratio {m / med[grade]:.2f}x "
           f"(target <= 1.2)")
+    stages = ", ".join(f"{s} {statistics.median(latencies(name, s)) * 1000:.0f} ms"
+                       for s in ("download", "grade", "upload", "db"))
+    print(f"    median per stage: {stages}")
 def rate(name):
     start, end = map(float, open(f"{work}/span-{name}").read().split())
     return jobs / (end - start) * 60

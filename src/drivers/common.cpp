@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <regex>
 #include <stdexcept>
 
 #include "drivers/driver.hpp"
@@ -123,7 +124,8 @@ void conclude_build_step(const DriverInput& in, const StepResult& step, const st
   if (result.timed_out || result.out_of_memory || step.run.ok() || step.testing_seen) return;
   if (step.output.find(compile_marker) != std::string::npos) {
     result.compile_failed = true;
-    result.compiler_output = compiler_errors(step.output, in.dirs.project);
+    result.compiler_output =
+        compiler_errors(step.output, in.dirs.project, pit::hidden_test_sources(in.pit));
   } else {
     result.tool_failure = tool + " failed before the tests ran: " + last_error_line(step.output);
   }
@@ -144,13 +146,46 @@ std::string last_error_line(const std::string& output) {
   return last.empty() ? "no error message (see log.txt)" : last;
 }
 
+namespace {
+
+// "src/test/java/x/HiddenTest.java" when `line` is a diagnostic in that file.
+const std::string* hidden_file_of(const std::string& line, const std::vector<std::string>& hidden) {
+  for (const auto& file : hidden) {
+    const auto at = line.find(file);
+    if (at == std::string::npos) continue;
+    const auto after = at + file.size();
+    if (after < line.size() && line[after] == ':') return &file;
+  }
+  return nullptr;
+}
+
+// "(a hidden test): error: cannot find symbol", from a javac or Maven diagnostic line.
+std::string hidden_diagnostic(const std::string& line, bool maven) {
+  const auto cut = maven ? line.find("] ", line.find(".java:[")) : line.find(": error:");
+  const std::string message =
+      cut == std::string::npos ? "" : util::trim(line.substr(cut + (maven ? 2 : 8)));
+  return std::string(maven ? "[ERROR] " : "") + "(a hidden test): error: " + message;
+}
+
+}  // namespace
+
 std::string compiler_errors(const std::string& output, const fs::path& project,
-                            std::size_t max_bytes) {
-  // javac (and Gradle) print "File.java:12: error: message", then the source line and a caret;
-  // Maven prints "[ERROR] /path/File.java:[12,5] message".
-  std::string kept;
+                            const std::vector<std::string>& hidden_files, std::size_t max_bytes) {
+  // javac (and Gradle) print "File.java:12: error: message", then the source line, a caret and
+  // the symbol/location lines; Maven prints "[ERROR] /path/File.java:[12,5] message" with
+  // "[ERROR]   symbol: ..." lines, and prints the whole list twice (once more in its summary).
+  static const std::regex error_count(R"(\d+ errors?)");
+  std::vector<std::string> blocks;
+  std::string block;
   int context_left = 0;
+  bool hidden = false;
   const std::string prefix = project.string() + "/";
+  const auto close_block = [&] {
+    if (!block.empty() && std::find(blocks.begin(), blocks.end(), block) == blocks.end()) {
+      blocks.push_back(block);
+    }
+    block.clear();
+  };
   for (std::string line : util::split(output, '\n')) {
     for (auto pos = line.find(prefix); pos != std::string::npos; pos = line.find(prefix)) {
       line.erase(pos, prefix.size());  // paths relative to the project, as the student knows them
@@ -160,14 +195,34 @@ std::string compiler_errors(const std::string& output, const fs::path& project,
     const bool maven_error =
         line.starts_with("[ERROR]") && line.find(".java:[") != std::string::npos;
     if (javac_error || maven_error) {
-      kept += line + "\n";
-      context_left = javac_error ? 2 : 0;
-    } else if (context_left > 0) {
-      kept += line + "\n";
+      close_block();
+      // A test students may not see is never quoted: only what the compiler said is kept.
+      hidden = hidden_file_of(line, hidden_files) != nullptr;
+      if (hidden) line = hidden_diagnostic(line, maven_error);
+      block = line + "\n";
+      context_left = maven_error ? 0 : 4;
+    } else if (!block.empty() && line.starts_with("[ERROR]   ")) {
+      // Maven's symbol/location lines.
+      if (!hidden || line.find("symbol:") != std::string::npos) block += line + "\n";
+    } else if (context_left > 0 && !line.empty() && !line.starts_with("[") &&
+               !std::regex_match(line, error_count)) {
+      if (!hidden || line.find("symbol:") != std::string::npos) block += line + "\n";
       --context_left;
+    } else {
+      context_left = 0;
+      close_block();
     }
   }
-  if (kept.empty()) kept = output;
+  close_block();
+  std::string kept = util::join(blocks, "");
+  if (kept.empty()) {
+    const bool names_hidden =
+        std::any_of(hidden_files.begin(), hidden_files.end(),
+                    [&](const auto& f) { return output.find(f) != std::string::npos; });
+    kept = names_hidden
+               ? "the tests did not compile (the compiler's messages are about a hidden test)"
+               : output;
+  }
   return util::truncate_utf8(util::trim(kept), max_bytes);
 }
 

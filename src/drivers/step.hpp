@@ -36,8 +36,11 @@ void conclude_build_step(const DriverInput& in, const StepResult& step, const st
 // The last "[ERROR] ..." (Maven) or "* What went wrong" (Gradle) line, for a one-line reason.
 std::string last_error_line(const std::string& output);
 
-// The compiler diagnostics in `output` (paths made relative to `project`), up to `max_bytes`.
+// The compiler diagnostics in `output` (paths made relative to `project`), each once, with the
+// source line, caret and symbol/location lines that explain it, up to `max_bytes`. A diagnostic
+// in one of `hidden_files` (pit::hidden_test_sources) keeps only its message and symbol line.
 std::string compiler_errors(const std::string& output, const std::filesystem::path& project,
+                            const std::vector<std::string>& hidden_files = {},
                             std::size_t max_bytes = 20000);
 
 }  // namespace runner::drivers

@@ -207,7 +207,8 @@ void conclude_host_run(const DriverInput& in, const StepResult& step,
     const std::string output = without_result_lines(step.output);
     if (stream.compiled() == false) {
       result.compile_failed = true;
-      result.compiler_output = compiler_errors(output, in.dirs.project);
+      result.compiler_output =
+          compiler_errors(output, in.dirs.project, pit::hidden_test_sources(in.pit));
     } else {
       result.tool_failure = "the test host failed before the tests ran (exit code " +
                             std::to_string(step.run.exit_code) + "): " + last_line(output);

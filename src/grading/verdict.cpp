@@ -55,7 +55,8 @@ nlohmann::ordered_json to_json(const Verdict& v) {
                      {"score", t.score},
                      {"max_score", t.max_score},
                      {"output", t.output},
-                     {"time", std::round(t.seconds * 1000) / 1000}});
+                     {"time", std::round(t.seconds * 1000) / 1000},
+                     {"visibility", pit::to_string(t.visibility)}});
   }
   ordered_json j;
   j["submission_id"] = v.submission_id ? ordered_json(*v.submission_id) : ordered_json(nullptr);

@@ -90,10 +90,10 @@ class Fields {
 };
 
 const std::set<std::string> kKnownKeys{
-    "id",        "title",     "language",       "build",   "timeout_ms",
-    "memory_mb", "max_score", "expected_tests", "overlay", "protected",
-    "required",  "weights",   "default_weight", "network", "student_permissions",
-    "build_plan"};
+    "id",         "title",      "language",          "build",   "timeout_ms",
+    "memory_mb",  "max_score",  "expected_tests",    "overlay", "protected",
+    "required",   "weights",    "default_weight",    "network", "student_permissions",
+    "build_plan", "visibility", "default_visibility"};
 
 bool is_relative_inside(const std::string& path) {
   if (path.empty() || path.front() == '/') return false;
@@ -139,27 +139,140 @@ std::vector<std::string> discover_test_methods(const fs::path& overlay,
   return methods;
 }
 
+// The test classes a selector's class part names (simple or fully qualified).
+std::vector<std::string> classes_named(const Pit& pit, const std::string& selector) {
+  std::vector<std::string> found;
+  for (const auto& c : pit.test_classes) {
+    if (class_matches(selector, c)) found.push_back(c);
+  }
+  return found;
+}
+
+// The methods the overlay's sources define for `classes` ("adds", not "fqcn#adds").
+std::vector<std::string> methods_of(const Pit& pit, const std::vector<std::string>& classes) {
+  std::vector<std::string> methods;
+  for (const auto& test : pit.known_tests) {
+    const auto hash = test.find('#');
+    const std::string cls = test.substr(0, hash);
+    if (std::find(classes.begin(), classes.end(), cls) != classes.end()) {
+      methods.push_back(test.substr(hash + 1));
+    }
+  }
+  return methods;
+}
+
+std::vector<std::string> simple_names(const std::vector<std::string>& classes) {
+  std::vector<std::string> names;
+  for (const auto& c : classes) names.push_back(c.substr(c.rfind('.') + 1));
+  return names;
+}
+
+// `Class` or `Class#method`, checked against the overlay's tests so a typo fails `pit check`
+// instead of becoming a phantom failed test in every student's grade.
+struct Selector {
+  std::string class_name;
+  std::string method;
+};
+
+Selector read_selector(const Fields& f, const YAML::Node& key_node, const std::string& section,
+                       const Pit& pit) {
+  static const std::regex selector(
+      R"(^([A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*)(#([A-Za-z_$][\w$]*))?$)");
+  const std::string key = key_node.Scalar();
+  const std::string quoted = "'" + key + "'";
+  std::smatch m;
+  if (!std::regex_match(key, m, selector)) {
+    f.fail(key_node, section, quoted + " is not Class or Class#method");
+  }
+  Selector sel{m[1].str(), m[4].str()};
+  if (classes_named(pit, sel.class_name).empty()) {
+    // "FractionTest.adds": a method written with a dot.
+    const auto dot = sel.class_name.rfind('.');
+    if (sel.method.empty() && dot != std::string::npos) {
+      const std::string cls = sel.class_name.substr(0, dot);
+      const std::string method = sel.class_name.substr(dot + 1);
+      const auto owners = classes_named(pit, cls);
+      const auto methods = methods_of(pit, owners);
+      if (!owners.empty() && std::find(methods.begin(), methods.end(), method) != methods.end()) {
+        f.fail(key_node, section,
+               quoted + " names no test class; a method is written Class#method: did you mean '" +
+                   cls + "#" + method + "'?");
+      }
+    }
+    std::string hint;
+    if (auto near = util::closest(sel.class_name, simple_names(pit.test_classes))) {
+      hint = "; did you mean '" + *near + (sel.method.empty() ? "" : "#" + sel.method) + "'?";
+    }
+    f.fail(key_node, section,
+           quoted + " names no test class of the overlay (src/test/java)" + hint);
+  }
+  if (!sel.method.empty()) {
+    const auto methods = methods_of(pit, classes_named(pit, sel.class_name));
+    if (std::find(methods.begin(), methods.end(), sel.method) == methods.end()) {
+      std::string hint;
+      if (auto near = util::closest(sel.method, methods)) {
+        hint = "; did you mean '" + sel.class_name + "#" + *near + "'?";
+      }
+      f.fail(key_node, section,
+             quoted + " names no @Test method of " + sel.class_name + " in the overlay" + hint);
+    }
+  }
+  return sel;
+}
+
 void read_weights(const Fields& f, Pit& pit) {
   const YAML::Node node = f.root()["weights"];
   if (!node.IsMap()) f.fail(node, "weights", "expected a map of selector: weight");
-  static const std::regex selector(
-      R"(^([A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*)(#([A-Za-z_$][\w$]*))?$)");
   for (const auto& item : node) {
-    const std::string key = item.first.Scalar();
-    std::smatch m;
-    if (!std::regex_match(key, m, selector)) {
-      f.fail(item.first, "weights", "'" + key + "' is not Class or Class#method");
-    }
-    WeightRule rule{m[1].str(), m[4].str(), f.number(item.second, "weights." + key, 0)};
-    const bool known =
-        std::any_of(pit.test_classes.begin(), pit.test_classes.end(),
-                    [&](const auto& c) { return class_matches(rule.class_name, c); });
-    if (!known) {
-      f.fail(item.first, "weights",
-             "'" + key + "' names no test class of the overlay (src/test/java)");
-    }
-    pit.weights.push_back(rule);
+    const Selector sel = read_selector(f, item.first, "weights", pit);
+    const double weight = f.number(item.second, "weights." + item.first.Scalar(), 0);
+    pit.weights.push_back({sel.class_name, sel.method, weight});
   }
+}
+
+const std::vector<std::pair<std::string, Visibility>> kVisibilities{
+    {"visible", Visibility::Visible},
+    {"hidden", Visibility::Hidden},
+    {"after_due_date", Visibility::AfterDueDate},
+    {"after_published", Visibility::AfterPublished}};
+
+Visibility read_visibility_value(const Fields& f, const YAML::Node& node, const std::string& key) {
+  if (node.IsScalar()) {
+    for (const auto& [name, value] : kVisibilities) {
+      if (node.Scalar() == name) return value;
+    }
+  }
+  f.fail(node, key,
+         "'" + (node.IsScalar() ? node.Scalar() : std::string("?")) +
+             "' is not one of visible, hidden, after_due_date, after_published");
+}
+
+void read_visibility(const Fields& f, Pit& pit) {
+  if (f.has("default_visibility")) {
+    pit.default_visibility =
+        read_visibility_value(f, f.node("default_visibility"), "default_visibility");
+  }
+  if (!f.has("visibility")) return;
+  const YAML::Node node = f.root()["visibility"];
+  if (!node.IsMap()) f.fail(node, "visibility", "expected a map of selector: visibility");
+  for (const auto& item : node) {
+    const Selector sel = read_selector(f, item.first, "visibility", pit);
+    const Visibility v = read_visibility_value(f, item.second, "visibility." + item.first.Scalar());
+    pit.visibility.push_back({sel.class_name, sel.method, v});
+  }
+}
+
+// The rule of `rules` that names the test most specifically (Class#method over Class).
+template <typename Rule>
+const Rule* most_specific(const std::vector<Rule>& rules, const std::string& class_name,
+                          const std::string& method) {
+  const Rule* best = nullptr;
+  for (const auto& rule : rules) {
+    if (!class_matches(rule.class_name, class_name)) continue;
+    if (!rule.method.empty() && rule.method != method) continue;
+    if (best == nullptr || (best->method.empty() && !rule.method.empty())) best = &rule;
+  }
+  return best;
 }
 
 YAML::Node read_yaml(const std::string& file_name) {
@@ -261,6 +374,7 @@ void check_tests_and_build_files(Fields& f, Pit& pit) {
   }
   pit.known_tests = discover_test_methods(pit.overlay_dir, pit.test_classes);
   if (f.has("weights")) read_weights(f, pit);
+  read_visibility(f, pit);
   if (pit.build == BuildTool::Maven && !fs::exists(pit.overlay_dir / "pom.xml")) {
     f.fail("build", "maven needs " + overlay + "/pom.xml in the PIT");
   }
@@ -277,13 +391,38 @@ bool class_matches(const std::string& selector, const std::string& fqcn) {
 }
 
 double weight_of(const Pit& pit, const std::string& class_name, const std::string& method) {
-  const WeightRule* best = nullptr;
-  for (const auto& rule : pit.weights) {
-    if (!class_matches(rule.class_name, class_name)) continue;
-    if (!rule.method.empty() && rule.method != method) continue;
-    if (best == nullptr || (best->method.empty() && !rule.method.empty())) best = &rule;
-  }
+  const WeightRule* best = most_specific(pit.weights, class_name, method);
   return best != nullptr ? best->weight : pit.default_weight;
+}
+
+Visibility visibility_of(const Pit& pit, const std::string& class_name, const std::string& method) {
+  const VisibilityRule* best = most_specific(pit.visibility, class_name, method);
+  return best != nullptr ? best->visibility : pit.default_visibility;
+}
+
+bool source_visible(const Pit& pit, const std::string& fqcn) {
+  if (visibility_of(pit, fqcn, "") != Visibility::Visible) return false;
+  return std::none_of(pit.visibility.begin(), pit.visibility.end(), [&](const auto& rule) {
+    return class_matches(rule.class_name, fqcn) && rule.visibility != Visibility::Visible;
+  });
+}
+
+std::vector<std::string> hidden_test_sources(const Pit& pit) {
+  std::vector<std::string> files;
+  for (const auto& cls : pit.test_classes) {
+    if (source_visible(pit, cls)) continue;
+    std::string rel = cls;
+    std::replace(rel.begin(), rel.end(), '.', '/');
+    files.push_back("src/test/java/" + rel + ".java");
+  }
+  return files;
+}
+
+std::string to_string(Visibility visibility) {
+  for (const auto& [name, value] : kVisibilities) {
+    if (value == visibility) return name;
+  }
+  return "visible";
 }
 
 Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
@@ -292,7 +431,9 @@ Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
   Fields f(root, file_name);
   for (const auto& item : root) {
     if (!kKnownKeys.count(item.first.Scalar())) {
-      f.fail(item.first, item.first.Scalar(), "unknown key");
+      const auto near = util::closest(item.first.Scalar(), {kKnownKeys.begin(), kKnownKeys.end()});
+      f.fail(item.first, item.first.Scalar(),
+             "unknown key" + (near ? "; did you mean '" + *near + "'?" : std::string()));
     }
   }
   Pit pit;

@@ -23,6 +23,20 @@ struct WeightRule {
   double weight = 1;
 };
 
+// Who may see a test's result, as Gradescope's results format names it (README, "Test
+// visibility"). The platform that shows feedback.json to students applies it.
+enum class Visibility { Visible, Hidden, AfterDueDate, AfterPublished };
+
+// "visible", "hidden", "after_due_date", "after_published".
+std::string to_string(Visibility visibility);
+
+// `Class` or `Class#method` (as for weights) -> visibility.
+struct VisibilityRule {
+  std::string class_name;
+  std::string method;  // empty: every test of the class
+  Visibility visibility = Visibility::Visible;
+};
+
 struct Pit {
   std::string id;
   std::string title;
@@ -37,6 +51,8 @@ struct Pit {
   std::vector<std::string> required;
   std::vector<WeightRule> weights;
   double default_weight = 1;
+  std::vector<VisibilityRule> visibility;
+  Visibility default_visibility = Visibility::Visible;
   bool network = false;
   // Maven and Gradle PITs: grade with the build plan learnt once from the build file, without
   // starting the build tool per submission (docs/build-drivers.md, "Build plans"). false: run the
@@ -66,6 +82,17 @@ Pit load_pit(const std::filesystem::path& dir, const PitDefaults& defaults);
 
 // The weight of one test (class FQCN + method), by the most specific matching rule.
 double weight_of(const Pit& pit, const std::string& class_name, const std::string& method);
+
+// The visibility of one test (class FQCN + method), by the most specific matching rule.
+Visibility visibility_of(const Pit& pit, const std::string& class_name, const std::string& method);
+
+// True when every test of the class `fqcn` is visible, so its source may be quoted in a field
+// students see (a compiler error in it); false when any of them is not.
+bool source_visible(const Pit& pit, const std::string& fqcn);
+
+// The overlay paths ("src/test/java/edu/x/HiddenTest.java") of the test classes whose source
+// is not source_visible.
+std::vector<std::string> hidden_test_sources(const Pit& pit);
 
 // True when `selector` (simple or fully qualified) names the class `fqcn`.
 bool class_matches(const std::string& selector, const std::string& fqcn);

@@ -130,6 +130,7 @@ Score add_up(const std::vector<Candidate>& tests, const pit::Pit& pit) {
     scored.score = passed ? scored.max_score : 0;
     scored.output = c.test.message;
     scored.seconds = c.test.seconds;
+    scored.visibility = pit::visibility_of(pit, c.owner, base_method(c.test.method));
     earned += passed ? max : 0;
     if (passed) ++score.passed;
     if (c.test.status == TestStatus::Failed) ++score.failed;

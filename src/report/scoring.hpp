@@ -16,6 +16,7 @@ struct ScoredTest {
   double max_score = 0;
   std::string output;
   double seconds = 0;
+  pit::Visibility visibility = pit::Visibility::Visible;  // from pit.yaml `visibility`
 };
 
 struct Score {

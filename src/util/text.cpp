@@ -1,5 +1,7 @@
 #include "util/text.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 
@@ -70,6 +72,51 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Levenshtein distance, one row at a time.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  const std::string w = lower(word);
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(2, w.size() / 3) + 1;
+  for (const auto& candidate : candidates) {
+    const std::string c = lower(candidate);
+    if (c == w) continue;
+    std::size_t d = edit_distance(w, c);
+    const bool prefix = std::min(w.size(), c.size()) >= 4 && (c.starts_with(w) || w.starts_with(c));
+    if (prefix) d = std::min<std::size_t>(d, 1);
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
 }
 
 }  // namespace runner::util

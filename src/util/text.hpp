@@ -26,6 +26,11 @@ std::optional<bool> parse_bool(std::string_view s);
 // Cuts `s` to at most `max` bytes on a UTF-8 boundary, adding "…" when it was cut.
 std::string truncate_utf8(std::string_view s, std::size_t max);
 
+// The candidate nearest to `word` for a "did you mean" hint: within a few edits (case ignored),
+// or one starting with the other; nullopt when none is close.
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
+
 // ISO-8601 UTC timestamp with seconds, e.g. 2026-11-26T10:00:03Z.
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
 

@@ -147,6 +147,36 @@ TEST_P(GradeE2E, CompileErrorIsBuildFailedWithTheCompilerMessage) {
   EXPECT_EQ(v.score.score, 0);
   EXPECT_NE(v.output.find("src/main/java/edu/uoc/Calculator.java"), std::string::npos) << v.output;
   EXPECT_EQ(v.output.find(tmp.path().string()), std::string::npos) << "job path leaked";
+  // The one error once (Maven prints its list twice).
+  const std::regex error_line("Calculator\\.java:");
+  EXPECT_EQ(std::distance(std::sregex_iterator(v.output.begin(), v.output.end(), error_line),
+                          std::sregex_iterator()),
+            1)
+      << v.output;
+}
+
+// The PIT hides `powers`; a submission without power() fails to compile the hidden test, and
+// the verdict students see says what is missing without quoting that test.
+TEST_P(GradeE2E, ACompileErrorInAHiddenTestNamesOnlyTheMissingSymbol) {
+  const fs::path src = tmp / "no-power";
+  fs::copy(testing::source_dir() / "examples/submissions/correct", src,
+           fs::copy_options::recursive);
+  const fs::path calculator = src / "src/main/java/edu/uoc/Calculator.java";
+  util::write_file(calculator, std::regex_replace(util::read_file(calculator),
+                                                  std::regex("int power\\("), "int raise("));
+  const fs::path zip = tmp / "no-power.zip";
+  ZipBuilder().tree(src).write(zip);
+  const auto v = grade(zip, make_pit({{"visibility", "{CalculatorTest#powers: hidden}"}}));
+  ASSERT_EQ(v.status, Status::BuildFailed) << describe(v);
+  EXPECT_NE(v.output.find("(a hidden test): error: cannot find symbol"), std::string::npos)
+      << v.output;
+  EXPECT_NE(v.output.find("method power(int,int)"), std::string::npos) << v.output;
+  EXPECT_EQ(v.output.find("CalculatorTest"), std::string::npos) << v.output;
+  EXPECT_EQ(v.output.find("calc.power(2"), std::string::npos) << v.output;
+  const auto json = nlohmann::json::parse(util::read_file(out / "feedback.json"));
+  for (const auto& t : json["tests"]) {
+    EXPECT_EQ(t["visibility"], t["name"] == "CalculatorTest.powers" ? "hidden" : "visible") << t;
+  }
 }
 
 TEST_P(GradeE2E, WrappedFolderWithMacJunkIsUnwrapped) {

@@ -81,7 +81,11 @@ TEST_F(PitTest, DefaultsComeFromSettings) {
 }
 
 TEST_F(PitTest, ErrorsNameFileLineAndKey) {
-  EXPECT_EQ(error("id: calc\ntimeout: 5\n"), file() + ":2: timeout: unknown key");
+  EXPECT_EQ(error("id: calc\ntimeout: 5\n"),
+            file() + ":2: timeout: unknown key; did you mean 'timeout_ms'?");
+  EXPECT_EQ(error("id: calc\nwieghts: {}\n"),
+            file() + ":2: wieghts: unknown key; did you mean 'weights'?");
+  EXPECT_EQ(error("id: calc\ncolour: red\n"), file() + ":2: colour: unknown key");
   EXPECT_EQ(error("id: calc\ntimeout_ms: soon\n"),
             file() + ":2: timeout_ms: expected an integer between 1000 and 86400000, got 'soon'");
   EXPECT_EQ(error("id: calc\nbuild: ant\n"),
@@ -108,6 +112,55 @@ TEST_F(PitTest, WeightsMustNameOverlayTestClasses) {
             file() + ":3: weights: 'CalcTest#' is not Class or Class#method");
   EXPECT_EQ(error("id: calc\nweights:\n  CalcTest: lots\n"),
             file() + ":3: weights.CalcTest: expected a number, got 'lots'");
+}
+
+// A selector that names nothing would be a phantom failed test in every student's grade.
+TEST_F(PitTest, SelectorsMustNameRealTestsAndSuggestTheClosest) {
+  EXPECT_EQ(error("id: calc\nweights:\n  CalcTest#add: 2\n"),
+            file() +
+                ":3: weights: 'CalcTest#add' names no @Test method of CalcTest in the overlay; "
+                "did you mean 'CalcTest#adds'?");
+  EXPECT_EQ(error("id: calc\nweights:\n  CalcTest.adds: 2\n"),
+            file() +
+                ":3: weights: 'CalcTest.adds' names no test class; a method is written "
+                "Class#method: did you mean 'CalcTest#adds'?");
+  EXPECT_EQ(error("id: calc\nweights:\n  CalkTest#adds: 2\n"),
+            file() +
+                ":3: weights: 'CalkTest#adds' names no test class of the overlay (src/test/java); "
+                "did you mean 'CalcTest#adds'?");
+  EXPECT_EQ(error("id: calc\nvisibility:\n  CalcTest#helper: hidden\n"),
+            file() +
+                ":3: visibility: 'CalcTest#helper' names no @Test method of CalcTest in the "
+                "overlay");
+  EXPECT_EQ(error("id: calc\nweights:\n  edu.uoc.CalcTest#legacy: 2\n"), "");
+}
+
+TEST_F(PitTest, VisibilityByTheMostSpecificRule) {
+  const Pit pit = load(
+      "id: calc\ndefault_visibility: after_published\nvisibility:\n  CalcTest: visible\n"
+      "  CalcTest#divides: hidden\n  CalcTest#legacy: after_due_date\n");
+  EXPECT_EQ(visibility_of(pit, "edu.uoc.CalcTest", "adds"), Visibility::Visible);
+  EXPECT_EQ(visibility_of(pit, "edu.uoc.CalcTest", "divides"), Visibility::Hidden);
+  EXPECT_EQ(visibility_of(pit, "edu.uoc.CalcTest", "legacy"), Visibility::AfterDueDate);
+  EXPECT_EQ(visibility_of(pit, "other.Test", "adds"), Visibility::AfterPublished);
+  EXPECT_EQ(to_string(Visibility::AfterDueDate), "after_due_date");
+  // One hidden method is enough to keep the class's source out of students' sight.
+  EXPECT_FALSE(source_visible(pit, "edu.uoc.CalcTest"));
+  EXPECT_EQ(hidden_test_sources(pit),
+            std::vector<std::string>{"src/test/java/edu/uoc/CalcTest.java"});
+
+  const Pit open = load("id: calc\n");
+  EXPECT_EQ(visibility_of(open, "edu.uoc.CalcTest", "adds"), Visibility::Visible);
+  EXPECT_TRUE(hidden_test_sources(open).empty());
+
+  EXPECT_EQ(error("id: calc\nvisibility:\n  CalcTest: secret\n"),
+            file() +
+                ":3: visibility.CalcTest: 'secret' is not one of visible, hidden, "
+                "after_due_date, after_published");
+  EXPECT_EQ(error("id: calc\ndefault_visibility: [x]\n"),
+            file() +
+                ":2: default_visibility: '?' is not one of visible, hidden, "
+                "after_due_date, after_published");
 }
 
 TEST_F(PitTest, BuildFilesMustComeFromThePit) {

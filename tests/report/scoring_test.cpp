@@ -43,6 +43,21 @@ TEST(Scoring, UnweightedScoreIsTheNumberPassed) {
   EXPECT_EQ(s.tests[1].output, "expected: <1> but was: <2>");
 }
 
+TEST(Scoring, EachTestCarriesItsVisibility) {
+  pit::Pit pit = scanned_pit();
+  pit.visibility = {{"CalcTest", "", pit::Visibility::AfterDueDate},
+                    {"CalcTest", "powers[1]", pit::Visibility::Visible},
+                    {"CalcTest", "divides", pit::Visibility::Hidden}};
+  // A repeated test's invocations ("divides[2]") share the rule of their method.
+  const Score s = score_tests({passed("adds"), failed("divides[2]")}, pit);
+  ASSERT_EQ(s.tests.size(), 4u);
+  EXPECT_EQ(s.tests[0].name, "CalcTest.adds");
+  EXPECT_EQ(s.tests[0].visibility, pit::Visibility::AfterDueDate);
+  EXPECT_EQ(s.tests[2].name, "CalcTest.divides[2]");
+  EXPECT_EQ(s.tests[2].visibility, pit::Visibility::Hidden);
+  EXPECT_EQ(s.tests[3].visibility, pit::Visibility::AfterDueDate);  // powers: did not run
+}
+
 TEST(Scoring, WeightsAndMaxScoreScale) {
   pit::Pit pit = scanned_pit();
   pit.max_score = 10;

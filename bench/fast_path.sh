@@ -91,7 +91,7 @@ for concurrency in 1 2; do
     "$runner" enqueue "$work/correct.zip" --pit calculator --submission-id "c$concurrency-$i" >/dev/null
   done
   start=$(date +%s.%N)
-  RUNNER_CONCURRENCY=$concurrency "$runner" serve >"$work/serve-$concurrency.log" 2>&1 &
+  RUNNER_VERDICT_CACHE=false RUNNER_CONCURRENCY=$concurrency "$runner" serve >"$work/serve-$concurrency.log" 2>&1 &
   pid=$!
   until (( $(grep -c '"stage":"done"' "$work/serve-$concurrency.log" || true) >= jobs )); do sleep 0.2; done
   end=$(date +%s.%N)

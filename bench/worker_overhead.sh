@@ -25,7 +25,7 @@ sed -i 's/^build: maven/build: javac/' "$work/pits/calculator/pit.yaml"
 export RUNNER_PITS_DIR=$work/pits RUNNER_LOG_FORMAT=json RUNNER_HTTP_PORT=0 RUNNER_POLL_INTERVAL_MS=1000
 (cd examples/submissions/correct && zip -qr "$work/correct.zip" .)
 
-"$runner" serve >"$work/serve.log" 2>&1 &
+RUNNER_VERDICT_CACHE=false "$runner" serve >"$work/serve.log" 2>&1 &
 pid=$!
 sleep 3
 idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)

@@ -39,10 +39,13 @@ int grade_command(const GradeOptions& options) {
       options.out_dir.empty() ? fs::path("runner-out") / options.zip.stem() : options.out_dir;
   ProgressLine progress(isatty(STDERR_FILENO) && !options.json);
   const auto& settings = runtime->settings();
-  grading::GradeContext context{
-      *sandbox.launcher,      *tools,
-      settings.work_dir,      runtime->archive_limits(),
-      settings.max_log_bytes, [&](grading::Progress p) { progress.show(p); }};
+  grading::GradeContext context{*sandbox.launcher,
+                                *tools,
+                                settings.work_dir,
+                                runtime->archive_limits(),
+                                settings.max_log_bytes,
+                                [&](grading::Progress p) { progress.show(p); },
+                                nullptr};
   const grading::Verdict verdict =
       grading::grade({options.zip, *pit, options.submission_id, out_dir}, context);
   progress.clear();

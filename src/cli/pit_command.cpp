@@ -76,9 +76,13 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
     const auto tools = runtime->toolchain();
     const auto& settings = runtime->settings();
     const fs::path out = util::make_temp_dir(settings.work_dir, "runner-pit-check-");
-    grading::GradeContext context{*sandbox.launcher,      tools,
-                                  settings.work_dir,      runtime->archive_limits(),
-                                  settings.max_log_bytes, nullptr};
+    grading::GradeContext context{*sandbox.launcher,
+                                  tools,
+                                  settings.work_dir,
+                                  runtime->archive_limits(),
+                                  settings.max_log_bytes,
+                                  nullptr,
+                                  nullptr};
     const auto verdict = grading::grade({*solution, pit, std::nullopt, out}, context);
     print_summary(std::cout, verdict, false);
     const bool full_marks = verdict.status == grading::Status::Completed &&

@@ -32,6 +32,7 @@ std::string describe_settings(const Settings& s, const std::string& sandbox) {
   line("PITs dir", s.pits_dir.string());
   line("Work dir", s.work_dir.string());
   line("Cache dir", s.cache_dir.string());
+  line("Verdict cache", s.verdict_cache ? "on (PostgreSQL verdict_cache)" : "off");
   line("Concurrency", std::to_string(s.concurrency));
   line("Max attempts", std::to_string(s.max_attempts));
   line("HTTP port", s.http_port == 0 ? "disabled" : std::to_string(s.http_port));

@@ -177,6 +177,7 @@ LoadResult load_settings(const Environment& env, Purpose purpose) {
   if (s.work_dir.empty()) s.work_dir = std::filesystem::temp_directory_path();
   s.cache_dir = r.text("RUNNER_CACHE_DIR");
   if (s.cache_dir.empty()) s.cache_dir = default_cache_dir(r, s.work_dir);
+  r.boolean("RUNNER_VERDICT_CACHE", s.verdict_cache);
   r.integer("RUNNER_MEMORY_MB", s.memory_mb, 128, 1 << 20);
   r.choice("RUNNER_SANDBOX", s.sandbox,
            {{"auto", sandbox::Level::Auto},

@@ -44,6 +44,9 @@ struct Settings {
   // What the runner keeps between runs: Maven and Gradle PITs' build plans (build-plans/).
   // Default: $XDG_CACHE_HOME/runner, ~/.cache/runner, else <work_dir>/runner-cache.
   std::filesystem::path cache_dir;
+  // RUNNER_VERDICT_CACHE: the service gives an identical submission the verdict kept in
+  // PostgreSQL's verdict_cache (README, "The verdict cache"); false grades every one.
+  bool verdict_cache = true;
   int memory_mb = 1024;
   sandbox::Level sandbox = sandbox::Level::Auto;
   // The first of the kUidRangeSize host uids (and gids) of this runner's job slots: runners

@@ -188,6 +188,27 @@ std::optional<std::string> Submissions::feedback_key(const std::string& id) {
   });
 }
 
+std::optional<std::string> Submissions::cached_verdict(const std::string& key) {
+  return with_connection("read verdict cache", [&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    const auto r = n.exec_params("SELECT feedback::text FROM verdict_cache WHERE key = $1", key);
+    if (r.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(r[0][0].as<std::string>());
+  });
+}
+
+void Submissions::keep_verdict(const std::string& key, const std::string& pit_id,
+                               const std::string& feedback) {
+  with_connection("write verdict cache", [&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_params(
+        "INSERT INTO verdict_cache (key, pit_id, feedback) VALUES ($1, $2, $3::jsonb) "
+        "ON CONFLICT (key) DO NOTHING",
+        key, pit_id, feedback);
+    w.commit();
+  });
+}
+
 void Submissions::insert_queued(const std::string& id, const std::string& pit_id) {
   with_connection("insert", [&](pqxx::connection& c) {
     pqxx::work w(c);

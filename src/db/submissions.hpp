@@ -74,6 +74,11 @@ class Submissions {
   // Runs `sql` in one transaction (test fixtures; prefer migrate()).
   void apply_schema(const std::string& sql);
 
+  // The verdict cache (table verdict_cache): the feedback.json kept under `key`, if any.
+  std::optional<std::string> cached_verdict(const std::string& key);
+  // Keeps `feedback` (a feedback.json) under `key`; the first stored for a key stays.
+  void keep_verdict(const std::string& key, const std::string& pit_id, const std::string& feedback);
+
   // In one transaction with the row locked: inserts a missing row (QUEUED), then
   //  - final status -> AlreadyFinal (nothing changed);
   //  - RUNNING with lease_expires_at > now() -> HeldByAnother (nothing changed);

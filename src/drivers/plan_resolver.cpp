@@ -211,9 +211,7 @@ std::optional<BuildPlan> load_cached(const fs::path& file) {
 
 void store(const fs::path& file, const BuildPlan& plan) {
   fs::create_directories(file.parent_path());
-  const fs::path temp = file.string() + ".tmp." + std::to_string(::getpid());
-  util::write_file(temp, plan_to_json(plan));
-  fs::rename(temp, file);  // atomic: another worker reads the old plan or this one, whole
+  util::write_file_atomic(file, plan_to_json(plan));  // another worker reads the old or the new
 }
 
 std::string tool_name(pit::BuildTool tool) {

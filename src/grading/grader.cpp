@@ -54,6 +54,39 @@ void release_quietly(exec::Launcher& launcher, const fs::path& root, exec::LogFi
   }
 }
 
+// A verdict the cache holds for `key` replaces the grading: `v` keeps this grading's id and
+// times and says where the verdict was first given. A cache that fails is passed by.
+bool take_cached(VerdictCache& cache, const std::string& key, Verdict& v, exec::LogFile& log) {
+  try {
+    const std::optional<std::string> stored = cache.find(key);
+    if (!stored) return false;
+    const auto json = nlohmann::ordered_json::parse(*stored);
+    Verdict cached = v;
+    read_json(json, cached);
+    const auto& first_id = json.at("submission_id");
+    cached.cached_from =
+        CacheOrigin{first_id.is_null() ? std::nullopt : std::optional(first_id.get<std::string>()),
+                    json.at("finished_at").get<std::string>(), cached.execution_time};
+    v = std::move(cached);
+    log.write(
+        fmt::format("[runner] identical to submission {} graded at {}: its verdict is "
+                    "given again (verdict cache)\n",
+                    v.cached_from->submission_id.value_or("(no id)"), v.cached_from->graded_at));
+    return true;
+  } catch (const std::exception& e) {
+    log.write(std::string("[runner] verdict cache not used: ") + e.what() + "\n");
+    return false;
+  }
+}
+
+void keep(VerdictCache& cache, const std::string& key, const Verdict& v, exec::LogFile& log) {
+  try {
+    cache.store(key, v.pit_id, to_json(v).dump());
+  } catch (const std::exception& e) {
+    log.write(std::string("[runner] verdict not kept in the cache: ") + e.what() + "\n");
+  }
+}
+
 }  // namespace
 
 Verdict grade(const GradeRequest& request, const GradeContext& context) {
@@ -68,6 +101,7 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
   fs::create_directories(request.out_dir);
   exec::LogFile log(request.out_dir / "log.txt", context.max_log_bytes);
   std::optional<workspace::JobDirs> dirs;
+  std::optional<std::string> key;
   bool job_prepared = false;
   try {
     progress(Progress::Preparing);
@@ -77,30 +111,36 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
     dirs = workspace::JobDirs::create(context.work_dir);
     // The clock starts with the build: extraction is bounded by the archive limits instead.
     const auto deadline = exec::Clock::now() + std::chrono::milliseconds(request.pit.timeout_ms);
-    workspace::prepare_project(request.zip, request.pit, context.limits, *dirs);
-    context.launcher.prepare_job(dirs->root);
-    job_prepared = true;
+    const std::string tree =
+        workspace::prepare_project(request.zip, request.pit, context.limits, *dirs);
+    if (context.cache != nullptr && request.pit.cache) {
+      key = cache_key(tree, request.pit, context.launcher.level());
+    }
+    if (!key || !take_cached(*context.cache, *key, v, log)) {
+      context.launcher.prepare_job(dirs->root);
+      job_prepared = true;
 
-    auto driver = drivers::make_driver(request.pit.build);
-    drivers::DriverInput input{
-        request.pit,
-        *dirs,
-        context.tools,
-        context.launcher,
-        log,
-        deadline,
-        [&](drivers::Stage s) {
-          progress(s == drivers::Stage::Building ? Progress::Building : Progress::Testing);
-        },
-        plan && plan->usable() ? &*plan : nullptr};
-    const drivers::DriverResult built = driver->run(input);
-    job_prepared = false;
-    context.launcher.release_job(dirs->root);
-    progress(Progress::Scoring);
+      auto driver = drivers::make_driver(request.pit.build);
+      drivers::DriverInput input{
+          request.pit,
+          *dirs,
+          context.tools,
+          context.launcher,
+          log,
+          deadline,
+          [&](drivers::Stage s) {
+            progress(s == drivers::Stage::Building ? Progress::Building : Progress::Testing);
+          },
+          plan && plan->usable() ? &*plan : nullptr};
+      const drivers::DriverResult built = driver->run(input);
+      job_prepared = false;
+      context.launcher.release_job(dirs->root);
+      progress(Progress::Scoring);
 
-    if (!built.rejected.empty()) throw archive::InvalidArchive(built.rejected);
-    v.score = report::score_tests(built.streamed_tests, request.pit, built.stop_reason);
-    conclude(v, built, request.pit);
+      if (!built.rejected.empty()) throw archive::InvalidArchive(built.rejected);
+      v.score = report::score_tests(built.streamed_tests, request.pit, built.stop_reason);
+      conclude(v, built, request.pit);
+    }
   } catch (const archive::InvalidArchive& e) {
     end_unscored(v, request.pit, Status::InvalidSubmission, e.what());
     log.write(std::string("[runner] invalid submission: ") + e.what() + "\n");
@@ -115,9 +155,10 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
   }
   if (job_prepared) release_quietly(context.launcher, dirs->root, log);
   if (dirs) util::remove_tree_quietly(dirs->root);
-  log.finish();
   v.finished_at = std::chrono::system_clock::now();
   v.execution_time = std::chrono::duration<double>(exec::Clock::now() - clock_start).count();
+  if (key && !v.cached_from && cacheable(v)) keep(*context.cache, *key, v, log);
+  log.finish();
   util::write_file(request.out_dir / "feedback.json", to_json(v).dump(2) + "\n");
   return v;
 }

@@ -10,6 +10,7 @@
 #include "drivers/driver.hpp"
 #include "exec/launcher.hpp"
 #include "grading/verdict.hpp"
+#include "grading/verdict_cache.hpp"
 #include "pit/pit.hpp"
 
 namespace runner::grading {
@@ -23,6 +24,9 @@ struct GradeContext {
   archive::Limits limits;
   std::int64_t max_log_bytes = 200000;
   std::function<void(Progress)> on_progress;  // optional
+  // Optional: an identical submission gets the verdict kept here (unless the PIT says
+  // `cache: false`), and a new cacheable verdict is kept.
+  VerdictCache* cache = nullptr;
 };
 
 struct GradeRequest {

@@ -72,10 +72,55 @@ nlohmann::ordered_json to_json(const Verdict& v) {
   j["output"] = v.output;
   j["tests"] = tests;
   j["sandbox"] = {{"level", v.sandbox_level}, {"features", v.sandbox_features}};
+  j["cached"] = v.cached_from.has_value();
+  if (v.cached_from) {
+    j["cached_from"] = {
+        {"submission_id", v.cached_from->submission_id ? ordered_json(*v.cached_from->submission_id)
+                                                       : ordered_json(nullptr)},
+        {"graded_at", v.cached_from->graded_at},
+        {"execution_time", v.cached_from->execution_time}};
+  }
   j["runner_version"] = kRunnerVersion;
   j["started_at"] = util::iso8601_utc(v.started_at);
   j["finished_at"] = util::iso8601_utc(v.finished_at);
   return j;
+}
+
+void read_json(const nlohmann::ordered_json& j, Verdict& v) {
+  try {
+    const auto status = parse_status(j.at("status").get<std::string>());
+    if (!status || !is_final(*status)) throw std::runtime_error("status: not a final status");
+    v.status = *status;
+    v.pit_id = j.at("pit_id").get<std::string>();
+    v.output = j.at("output").get<std::string>();
+    v.score = {};
+    v.score.score = j.at("score").get<double>();
+    v.score.max_score = j.at("max_score").get<double>();
+    v.score.passed = j.at("tests_passed").get<int>();
+    v.score.failed = j.at("tests_failed").get<int>();
+    v.score.skipped = j.at("tests_skipped").get<int>();
+    for (const auto& t : j.at("tests")) {
+      report::ScoredTest test;
+      test.name = t.at("name").get<std::string>();
+      test.class_name = t.at("classname").get<std::string>();
+      const auto test_status = report::parse_test_status(t.at("status").get<std::string>());
+      if (!test_status)
+        throw std::runtime_error("tests: a test status is not passed/failed/skipped");
+      test.status = *test_status;
+      test.score = t.at("score").get<double>();
+      test.max_score = t.at("max_score").get<double>();
+      test.output = t.at("output").get<std::string>();
+      test.seconds = t.at("time").get<double>();
+      test.visibility = pit::parse_visibility(t.value("visibility", "visible"))
+                            .value_or(pit::Visibility::Visible);
+      v.score.tests.push_back(std::move(test));
+    }
+    v.execution_time = j.at("execution_time").get<double>();
+    v.sandbox_level = j.at("sandbox").at("level").get<std::string>();
+    v.sandbox_features = j.at("sandbox").at("features").get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("not a feedback.json: ") + e.what());
+  }
 }
 
 }  // namespace runner::grading

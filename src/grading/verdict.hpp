@@ -20,6 +20,13 @@ struct SandboxInfo {
   std::vector<std::string> features;
 };
 
+// Where a verdict taken from the verdict cache was first given.
+struct CacheOrigin {
+  std::optional<std::string> submission_id;
+  std::string graded_at;      // that grading's finished_at (ISO-8601 UTC)
+  double execution_time = 0;  // that grading's seconds
+};
+
 struct Verdict {
   std::optional<std::string> submission_id;
   std::string pit_id;
@@ -33,6 +40,8 @@ struct Verdict {
   std::string sandbox_level;
   std::vector<std::string> sandbox_features;
   std::chrono::system_clock::time_point started_at, finished_at;
+  // Set when the verdict is a stored one: an identical submission was graded before.
+  std::optional<CacheOrigin> cached_from;
 };
 
 // A verdict for `pit` before anything ran: started now, under `sandbox`, ERROR until decided.
@@ -51,5 +60,10 @@ Verdict runner_error(std::optional<std::string> submission_id, std::string pit_i
                      std::string reason);
 
 nlohmann::ordered_json to_json(const Verdict& verdict);
+
+// The verdict a feedback.json (to_json's output) describes, its times aside (started_at and
+// finished_at are left as they are in `into`). Throws std::runtime_error naming the field when
+// the JSON is not one.
+void read_json(const nlohmann::ordered_json& feedback, Verdict& into);
 
 }  // namespace runner::grading

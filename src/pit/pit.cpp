@@ -90,10 +90,10 @@ class Fields {
 };
 
 const std::set<std::string> kKnownKeys{
-    "id",         "title",      "language",          "build",   "timeout_ms",
-    "memory_mb",  "max_score",  "expected_tests",    "overlay", "protected",
-    "required",   "weights",    "default_weight",    "network", "student_permissions",
-    "build_plan", "visibility", "default_visibility"};
+    "id",         "title",      "language",           "build",   "timeout_ms",
+    "memory_mb",  "max_score",  "expected_tests",     "overlay", "protected",
+    "required",   "weights",    "default_weight",     "network", "student_permissions",
+    "build_plan", "visibility", "default_visibility", "cache"};
 
 bool is_relative_inside(const std::string& path) {
   if (path.empty() || path.front() == '/') return false;
@@ -238,9 +238,7 @@ const std::vector<std::pair<std::string, Visibility>> kVisibilities{
 
 Visibility read_visibility_value(const Fields& f, const YAML::Node& node, const std::string& key) {
   if (node.IsScalar()) {
-    for (const auto& [name, value] : kVisibilities) {
-      if (node.Scalar() == name) return value;
-    }
+    if (auto value = parse_visibility(node.Scalar())) return *value;
   }
   f.fail(node, key,
          "'" + (node.IsScalar() ? node.Scalar() : std::string("?")) +
@@ -322,6 +320,7 @@ void read_run_settings(Fields& f, const PitDefaults& defaults, Pit& pit) {
   if (f.has("memory_mb")) pit.memory_mb = static_cast<int>(f.integer("memory_mb", 128, 1 << 20));
   if (f.has("network")) pit.network = f.boolean("network");
   if (f.has("build_plan")) pit.build_plan = f.boolean("build_plan");
+  if (f.has("cache")) pit.cache = f.boolean("cache");
   if (f.has("student_permissions")) {
     pit.student_permissions = f.strings("student_permissions");
     for (const auto& grant : pit.student_permissions) {
@@ -416,6 +415,13 @@ std::vector<std::string> hidden_test_sources(const Pit& pit) {
     files.push_back("src/test/java/" + rel + ".java");
   }
   return files;
+}
+
+std::optional<Visibility> parse_visibility(std::string_view name) {
+  for (const auto& [text, value] : kVisibilities) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
 }
 
 std::string to_string(Visibility visibility) {

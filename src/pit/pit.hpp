@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pit/build_tool.hpp"
@@ -29,6 +30,8 @@ enum class Visibility { Visible, Hidden, AfterDueDate, AfterPublished };
 
 // "visible", "hidden", "after_due_date", "after_published".
 std::string to_string(Visibility visibility);
+// The visibility named `name`; nullopt for any other text.
+std::optional<Visibility> parse_visibility(std::string_view name);
 
 // `Class` or `Class#method` (as for weights) -> visibility.
 struct VisibilityRule {
@@ -58,6 +61,9 @@ struct Pit {
   // starting the build tool per submission (docs/build-drivers.md, "Build plans"). false: run the
   // real build tool for every submission.
   bool build_plan = true;
+  // An identical submission gets the verdict already given (README, "The verdict cache");
+  // false for tests meant to vary (random inputs, timing).
+  bool cache = true;
   // What student code may do beyond the default policy (docs/sandbox.md): "reflection",
   // "files" (read and write in the project folder), "network".
   std::vector<std::string> student_permissions;

@@ -16,6 +16,13 @@ std::string to_string(TestStatus status) {
   return "?";
 }
 
+std::optional<TestStatus> parse_test_status(std::string_view name) {
+  for (const auto status : {TestStatus::Passed, TestStatus::Failed, TestStatus::Skipped}) {
+    if (name == to_string(status)) return status;
+  }
+  return std::nullopt;
+}
+
 std::string method_from_report_name(const std::string& name) {
   const auto paren = name.find('(');
   if (paren == std::string::npos) return util::trim(name);

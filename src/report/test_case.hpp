@@ -1,13 +1,17 @@
 #pragma once
 // One test's result as the verdict keeps it, and the helpers that shape its name and message.
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace runner::report {
 
 enum class TestStatus { Passed, Failed, Skipped };
 
 std::string to_string(TestStatus status);
+// "passed", "failed" or "skipped"; nullopt for any other text.
+std::optional<TestStatus> parse_test_status(std::string_view name);
 
 struct TestCase {
   std::string class_name;  // fully qualified

@@ -68,9 +68,27 @@ class S3Objects : public Objects {
   std::string bucket_;
 };
 
+// The verdict cache in PostgreSQL, on the slot's connection (idle while the slot grades), so
+// every worker shares hits.
+class DbVerdictCache : public grading::VerdictCache {
+ public:
+  explicit DbVerdictCache(db::Submissions& db) : db_(db) {}
+  std::optional<std::string> find(const std::string& key) override {
+    return db_.cached_verdict(key);
+  }
+  void store(const std::string& key, const std::string& pit_id,
+             const std::string& feedback) override {
+    db_.keep_verdict(key, pit_id, feedback);
+  }
+
+ private:
+  db::Submissions& db_;
+};
+
 class CoreGrader : public Grader {
  public:
-  CoreGrader(const WorkerContext& ctx, exec::Launcher& launcher) : ctx_(ctx), launcher_(launcher) {}
+  CoreGrader(const WorkerContext& ctx, exec::Launcher& launcher, db::Submissions& db)
+      : ctx_(ctx), launcher_(launcher), cache_(db) {}
   std::optional<pit::Pit> load_pit(const std::string& pit_id) override {
     const fs::path dir = ctx_.settings.pits_dir / pit_id;
     if (!fs::is_regular_file(dir / "pit.yaml")) return std::nullopt;
@@ -80,14 +98,20 @@ class CoreGrader : public Grader {
     return {launcher_.level(), launcher_.features(drivers::job_limits(pit))};
   }
   grading::Verdict grade(const grading::GradeRequest& request, const fs::path& work_dir) override {
-    const grading::GradeContext context{
-        launcher_, ctx_.tools, work_dir, ctx_.archive_limits, ctx_.settings.max_log_bytes, nullptr};
+    const grading::GradeContext context{launcher_,
+                                        ctx_.tools,
+                                        work_dir,
+                                        ctx_.archive_limits,
+                                        ctx_.settings.max_log_bytes,
+                                        nullptr,
+                                        ctx_.settings.verdict_cache ? &cache_ : nullptr};
     return grading::grade(request, context);
   }
 
  private:
   const WorkerContext& ctx_;
   exec::Launcher& launcher_;
+  DbVerdictCache cache_;
 };
 
 class HeartbeatWatch : public LeaseWatch {
@@ -149,7 +173,7 @@ LivePorts::LivePorts(const WorkerContext& context, exec::Launcher& launcher, db:
                      db::Submissions& lease_db, Breakers& breakers)
     : impl_(new Impl{SqsQueue(context.sqs, context.settings.sqs_queue_url), DbStore(db),
                      S3Objects(context.s3, context.settings.s3_bucket),
-                     CoreGrader(context, launcher), LiveHeartbeats(context, lease_db),
+                     CoreGrader(context, launcher, db), LiveHeartbeats(context, lease_db),
                      BreakerOutages(breakers)}) {}
 
 LivePorts::~LivePorts() = default;

@@ -3,9 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <stdexcept>
+#include <vector>
 
 namespace runner::util {
 
@@ -99,6 +101,30 @@ std::string sha256_file_hex(const std::filesystem::path& path) {
     }
   }
   return h.finish_hex();
+}
+
+std::string tree_sha256_hex(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, fs::path>> entries;
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
+       ++it) {
+    entries.emplace_back(it->path().lexically_relative(dir).generic_string(), it->path());
+  }
+  std::sort(entries.begin(), entries.end());
+  Sha256 hash;
+  for (const auto& [name, path] : entries) {
+    const auto status = fs::symlink_status(path);
+    if (fs::is_symlink(status)) {
+      hash.update("l " + name + " " + fs::read_symlink(path).string() + "\n");
+    } else if (fs::is_directory(status)) {
+      hash.update("d " + name + "\n");
+    } else if (fs::is_regular_file(status)) {
+      hash.update("f " + name + " " + sha256_file_hex(path) + "\n");
+    } else {
+      hash.update("o " + name + "\n");
+    }
+  }
+  return hash.finish_hex();
 }
 
 }  // namespace runner::util

@@ -20,6 +20,11 @@ std::string md5_hex(std::string_view data);
 // std::runtime_error when the file cannot be read.
 std::string sha256_file_hex(const std::filesystem::path& path);
 
+// SHA-256 over a folder's tree: every entry's path relative to `dir` (sorted, '/'-separated),
+// its type and, for files, its content; symlinks by their target, never followed. Two trees
+// with the same names and bytes have the same digest wherever they sit.
+std::string tree_sha256_hex(const std::filesystem::path& dir);
+
 // Incremental SHA-256.
 class Sha256 {
  public:

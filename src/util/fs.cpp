@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -74,6 +75,20 @@ void write_file(const fs::path& path, std::string_view content) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
   if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content) {
+  static std::atomic<unsigned> counter{0};
+  const fs::path temp = path.string() + ".tmp." + std::to_string(::getpid()) + "." +
+                        std::to_string(counter.fetch_add(1));
+  try {
+    write_file(temp, content);
+    fs::rename(temp, path);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw;
+  }
 }
 
 fs::path make_temp_dir(const fs::path& parent, const std::string& prefix) {

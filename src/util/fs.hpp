@@ -21,6 +21,10 @@ std::string read_beneath(const fs::path& root, const fs::path& relative, std::si
 // Writes `content` to `path`, replacing it; throws std::runtime_error naming the path on failure.
 void write_file(const fs::path& path, std::string_view content);
 
+// Writes `content` to a temporary file beside `path`, then renames it over `path`: a reader sees
+// the old file or the whole new one, never a part (threads and processes alike).
+void write_file_atomic(const fs::path& path, std::string_view content);
+
 // Creates a fresh, private (0700) directory `<parent>/<prefix>XXXXXX`.
 fs::path make_temp_dir(const fs::path& parent, const std::string& prefix);
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "pit/glob.hpp"
+#include "util/crypto.hpp"
 #include "util/fs.hpp"
 
 namespace runner::workspace {
@@ -88,8 +89,8 @@ void copy_overlay(const fs::path& overlay, const JobDirs& dirs) {
 
 }  // namespace
 
-void prepare_project(const fs::path& zip, const pit::Pit& pit, const archive::Limits& limits,
-                     const JobDirs& dirs) {
+std::string prepare_project(const fs::path& zip, const pit::Pit& pit, const archive::Limits& limits,
+                            const JobDirs& dirs) {
   archive::extract_submission(zip, dirs.project, limits);
   remove_protected(pit, dirs.project);
   for (const auto& required : pit.required) {
@@ -97,7 +98,9 @@ void prepare_project(const fs::path& zip, const pit::Pit& pit, const archive::Li
       throw archive::InvalidArchive("missing required file " + required);
     }
   }
+  const std::string digest = util::tree_sha256_hex(dirs.project);
   copy_overlay(pit.overlay_dir, dirs);
+  return digest;
 }
 
 }  // namespace runner::workspace

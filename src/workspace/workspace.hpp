@@ -1,6 +1,7 @@
 #pragma once
 // A job's private directories, and turning a submission ZIP plus a PIT into a project to build.
 #include <filesystem>
+#include <string>
 
 #include "archive/extract.hpp"
 #include "pit/pit.hpp"
@@ -25,8 +26,10 @@ struct JobDirs {
 // checks the PIT's required files, then copies the overlay over it: its src/test/** (the hidden
 // tests) into `dirs.tests`, never into the project the build tools see. Throws
 // archive::InvalidArchive with the reason when the submission is unacceptable.
-void prepare_project(const std::filesystem::path& zip, const pit::Pit& pit,
-                     const archive::Limits& limits, const JobDirs& dirs);
+// Returns the digest of the student's tree as graded (after unwrapping, dropping ignored and
+// protected files, before the overlay): the submission part of a verdict cache key.
+std::string prepare_project(const std::filesystem::path& zip, const pit::Pit& pit,
+                            const archive::Limits& limits, const JobDirs& dirs);
 
 // The paths (relative, '/'-separated) of files a submission may never provide, whatever the PIT:
 // build files and test-framework configuration. Exposed for tests.

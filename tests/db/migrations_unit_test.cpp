@@ -20,6 +20,8 @@ TEST(Migrations, AreEmbeddedInVersionOrder) {
   EXPECT_STREQ(all[1].name, "002_leases");
   EXPECT_NE(std::string(all[1].sql).find("ADD COLUMN IF NOT EXISTS lease_token"),
             std::string::npos);
+  ASSERT_GE(all.size(), 3u);
+  EXPECT_STREQ(all[2].name, "003_verdict_cache");
   EXPECT_EQ(latest_schema_version(), static_cast<int>(all.size()));
 }
 

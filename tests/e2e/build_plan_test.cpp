@@ -100,7 +100,7 @@ class BuildPlanE2E : public ::testing::TestWithParam<std::string> {
     fs::create_directories(tmp / "work");
     drivers::Toolchain tools = *tools_;
     if (plan) tools.plan_dir = plans_dir();
-    grading::GradeContext context{*launcher_, tools, tmp / "work", {}, 200000, nullptr};
+    grading::GradeContext context{*launcher_, tools, tmp / "work", {}, 200000, nullptr, nullptr};
     auto verdict = grading::grade({zip, pit, "s-1", tmp / name}, context);
     EXPECT_TRUE(fs::is_empty(tmp / "work")) << "job or probe folder left behind";
     return verdict;

@@ -74,7 +74,7 @@ class FastPath : public ::testing::Test {
 
   grading::Verdict grade(const fs::path& zip, const pit::Pit& pit, const std::string& name) {
     fs::create_directories(tmp / "work");
-    grading::GradeContext context{*launcher_, *tools_, tmp / "work", {}, 200000, nullptr};
+    grading::GradeContext context{*launcher_, *tools_, tmp / "work", {}, 200000, nullptr, nullptr};
     return grading::grade({zip, pit, "s-1", tmp / name}, context);
   }
 

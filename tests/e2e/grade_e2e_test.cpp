@@ -2,11 +2,13 @@
 // Submissions live in examples/submissions/; the PITs in examples/pits/.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <regex>
 
 #include "config/share_dir.hpp"
 #include "drivers/driver.hpp"
 #include "grading/grader.hpp"
+#include "grading/verdict_cache.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -85,12 +87,13 @@ class GradeE2E : public ::testing::TestWithParam<DriverCase> {
     return zip;
   }
 
-  grading::Verdict grade(const fs::path& zip, const pit::Pit& pit) {
+  grading::Verdict grade(const fs::path& zip, const pit::Pit& pit,
+                         grading::VerdictCache* cache = nullptr, const std::string& id = "s-1") {
     fs::create_directories(tmp / "work");
     drivers::Toolchain tools = *tools_;
-    grading::GradeContext context{*launcher_, tools, tmp / "work", {}, 200000, nullptr};
-    out = tmp / ("out-" + zip.stem().string());
-    auto verdict = grading::grade({zip, pit, "s-1", out}, context);
+    grading::GradeContext context{*launcher_, tools, tmp / "work", {}, 200000, nullptr, cache};
+    out = tmp / ("out-" + zip.stem().string() + "-" + id);
+    auto verdict = grading::grade({zip, pit, id, out}, context);
     EXPECT_TRUE(fs::is_empty(tmp / "work")) << "job folder left behind";
     return verdict;
   }
@@ -102,6 +105,16 @@ class GradeE2E : public ::testing::TestWithParam<DriverCase> {
   }
 
   static std::string describe(const grading::Verdict& v) { return grading::to_json(v).dump(2); }
+  // Status, output, scores and tests: what a cached verdict must repeat.
+  static std::string describe_scores(const grading::Verdict& v) {
+    auto j = grading::to_json(v);
+    for (const char* key : {"submission_id", "execution_time", "started_at", "finished_at",
+                            "cached", "cached_from"}) {
+      j.erase(key);
+    }
+    for (auto& t : j["tests"]) t.erase("time");
+    return j.dump(2);
+  }
 
   TempDir tmp;
   fs::path out;
@@ -177,6 +190,48 @@ TEST_P(GradeE2E, ACompileErrorInAHiddenTestNamesOnlyTheMissingSymbol) {
   for (const auto& t : json["tests"]) {
     EXPECT_EQ(t["visibility"], t["name"] == "CalculatorTest.powers" ? "hidden" : "visible") << t;
   }
+}
+
+// README, "The verdict cache": the same files again (zipped differently) get the stored verdict
+// at once; a changed file, a changed PIT or `cache: false` grade anew.
+TEST_P(GradeE2E, AnIdenticalSubmissionGetsTheStoredVerdictAtOnce) {
+  using Clock = std::chrono::steady_clock;
+  const auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  grading::FolderVerdictCache cache(tmp / "verdicts");
+  const auto pit = make_pit();
+  const auto t0 = Clock::now();
+  const auto first = grade(submission_zip("correct"), pit, &cache, "first");
+  const auto t1 = Clock::now();
+  ASSERT_EQ(first.status, Status::Completed) << describe(first);
+  EXPECT_FALSE(first.cached_from);
+  const fs::path again = tmp / "again.zip";
+  ZipBuilder()
+      .tree(testing::source_dir() / "examples/submissions/correct", "MyProject/")
+      .file("__MACOSX/MyProject/._pom.xml", "junk")
+      .write(again);
+  const auto t2 = Clock::now();
+  const auto second = grade(again, pit, &cache, "second");
+  const auto t3 = Clock::now();
+  ASSERT_TRUE(second.cached_from) << describe(second);
+  EXPECT_EQ(second.cached_from->submission_id, "first");
+  EXPECT_EQ(second.submission_id, "second");
+  EXPECT_EQ(describe_scores(second), describe_scores(first));
+  std::printf("verdict cache (%s): first grade %.3f s, identical submission %.4f s (%.1f%%)\n",
+              GetParam().name.c_str(), seconds(t1 - t0), seconds(t3 - t2),
+              100 * seconds(t3 - t2) / seconds(t1 - t0));
+  EXPECT_LT(seconds(t3 - t2), 0.05 * seconds(t1 - t0));
+  const auto json = nlohmann::json::parse(util::read_file(out / "feedback.json"));
+  EXPECT_EQ(json["cached"], true);
+  EXPECT_EQ(json["cached_from"]["submission_id"], "first");
+  EXPECT_EQ(json["submission_id"], "second");
+  EXPECT_NE(util::read_file(out / "log.txt").find("identical to submission first"),
+            std::string::npos);
+
+  EXPECT_FALSE(grade(submission_zip("partial"), pit, &cache, "third").cached_from);
+  EXPECT_FALSE(grade(again, make_pit({{"default_weight", "2"}}), &cache, "fourth").cached_from);
+  const auto uncached = make_pit({{"cache", "false"}});
+  EXPECT_FALSE(grade(again, uncached, &cache, "fifth").cached_from);
+  EXPECT_FALSE(grade(again, uncached, &cache, "sixth").cached_from);
 }
 
 TEST_P(GradeE2E, WrappedFolderWithMacJunkIsUnwrapped) {

@@ -1250,7 +1250,8 @@ class ForgeryTest : public ::testing::TestWithParam<Combo> {
                         uids::kDefaultBase, testing::data_dirs().read_only())
             .launcher;
     fs::create_directories(tmp / "work");
-    grading::GradeContext context{*launcher, tools(c.plan), tmp / "work", {}, 200000, nullptr};
+    grading::GradeContext context{*launcher, tools(c.plan), tmp / "work", {},
+                                  200000,    nullptr,       nullptr};
     Graded graded;
     graded.verdict = grading::grade({zip, pit, "s-forgery", tmp / "out"}, context);
     graded.log = util::read_file(tmp / "out/log.txt");

@@ -62,7 +62,7 @@ TEST_P(GradeInSandbox, GradesWithTheExpectedVerdict) {
       .tree(testing::source_dir() / "examples/submissions" / c.submission)
       .write(zip);
   fs::create_directories(tmp / "work");
-  grading::GradeContext context{*launcher, tools, tmp / "work", {}, 200000, nullptr};
+  grading::GradeContext context{*launcher, tools, tmp / "work", {}, 200000, nullptr, nullptr};
   const auto v = grading::grade({zip, pit, "s-1", tmp / "out"}, context);
   EXPECT_EQ(v.status, c.expected) << grading::to_json(v).dump(2) << "\n"
                                   << util::read_file(tmp / "out/log.txt");

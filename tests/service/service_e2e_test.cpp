@@ -109,6 +109,39 @@ TEST_F(ServiceE2E, DuplicateDeliveryOfAFinishedSubmissionIsNotGradedTwice) {
   EXPECT_NE(runner.log().find("duplicate delivery"), std::string::npos) << runner.log();
 }
 
+// README, "The verdict cache": a resubmission of the same files, taken by another worker, gets
+// the verdict the first worker gave, from PostgreSQL, without a grading.
+TEST_F(ServiceE2E, TwoWorkersShareVerdictCacheHits) {
+  auto& s = stack();
+  s.sql("WITH gone AS (DELETE FROM verdict_cache RETURNING 1) SELECT count(*) FROM gone");
+  const auto env = s.env(std::nullopt, {{"RUNNER_VERDICT_CACHE", "true"}});
+  s.enqueue("share-1", s.zip("correct"));
+  {
+    RunnerProcess first(env, log_file("first"));
+    ASSERT_TRUE(s.wait_final({"share-1"}, 60s).empty()) << first.log();
+    stop(first);
+  }
+  EXPECT_EQ(s.sql("SELECT count(*) FROM verdict_cache"), "1");
+  s.enqueue("share-2", s.zip("correct"));
+  RunnerProcess second(env, log_file("second"));
+  ASSERT_TRUE(s.wait_final({"share-2"}, 60s).empty()) << second.log();
+  auto row = s.row("share-2");
+  EXPECT_EQ(row->status, "COMPLETED");
+  EXPECT_DOUBLE_EQ(row->score, 10);
+  EXPECT_EQ(row->tests_passed, 6);
+  auto [rc, feedback] = s.aws_s3_cat("results/share-2/1/feedback.json");
+  ASSERT_EQ(rc, 0) << feedback;
+  const auto j = nlohmann::json::parse(feedback);
+  EXPECT_EQ(j["submission_id"], "share-2");
+  EXPECT_EQ(j["cached"], true);
+  EXPECT_EQ(j["cached_from"]["submission_id"], "share-1");
+  auto [rc1, first_feedback] = s.aws_s3_cat("results/share-1/1/feedback.json");
+  ASSERT_EQ(rc1, 0);
+  EXPECT_EQ(nlohmann::json::parse(first_feedback)["cached"], false);
+  stop(second);
+  EXPECT_NE(second.log().find("Verdict cache"), std::string::npos) << second.log();
+}
+
 TEST_F(ServiceE2E, PoisonMessagesOfEachKindAreHandledAndTheQueueKeepsFlowing) {
   auto& s = stack();
   s.send_raw("this is not json");

@@ -81,6 +81,8 @@ std::map<std::string, std::string> Stack::env(std::optional<int> endpoint_port,
       {"RUNNER_HTTP_HOST", "127.0.0.1"},
       {"RUNNER_SANDBOX", "none"},
       {"RUNNER_SHUTDOWN_GRACE_MS", "10000"},
+      // Each test grades what it sends; the verdict cache's own test turns it on.
+      {"RUNNER_VERDICT_CACHE", "false"},
   };
   if (const char* share = std::getenv("RUNNER_SHARE_DIR")) e["RUNNER_SHARE_DIR"] = share;
   for (const auto& [k, v] : extra) e[k] = v;

@@ -118,7 +118,8 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
   log.finish();
   v.finished_at = std::chrono::system_clock::now();
   v.execution_time = std::chrono::duration<double>(exec::Clock::now() - clock_start).count();
-  util::write_file(request.out_dir / "feedback.json", to_json(v).dump(2) + "\n");
+  // Written last and atomically: its presence means the grade finished (grade-all resumes by it).
+  util::write_file_atomic(request.out_dir / "feedback.json", to_json(v).dump(2) + "\n");
   return v;
 }
 

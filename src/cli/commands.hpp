@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace runner::cli {
 
@@ -18,6 +19,15 @@ struct GradeOptions {
 };
 
 int grade_command(const GradeOptions& options);
+struct GradeAllOptions {
+  std::vector<std::filesystem::path> inputs;  // ZIPs and folders (batch/inputs.hpp)
+  std::filesystem::path pit_dir;
+  int jobs = 0;                   // 0: one per core
+  std::filesystem::path out_dir;  // empty: ./runner-out/batch
+};
+
+// Exit codes: 0 every submission has a verdict, 1 some are ERROR, 2 usage, 130 interrupted.
+int grade_all_command(const GradeAllOptions& options);
 int check_config_command();
 int pit_check_command(const std::filesystem::path& pit_dir,
                       const std::optional<std::filesystem::path>& solution);

@@ -10,6 +10,7 @@ namespace {
 
 struct Arguments {
   GradeOptions grade;
+  GradeAllOptions grade_all;
   std::string grade_id;
   std::string pit_dir, solution;
   EnqueueOptions enqueue;
@@ -23,6 +24,19 @@ void add_grade(CLI::App& app, Arguments& a) {
   cmd->add_option("--out", a.grade.out_dir, "where to write feedback.json and log.txt");
   cmd->add_flag("--json", a.grade.json, "print feedback.json instead of the summary");
   cmd->add_option("--submission-id", a.grade_id, "recorded in feedback.json");
+}
+
+void add_grade_all(CLI::App& app, Arguments& a) {
+  auto* cmd = app.add_subcommand("grade-all", "grade a folder of submissions (course staff)");
+  cmd->add_option("inputs", a.grade_all.inputs,
+                  "ZIPs, folders of ZIPs, or folders of per-student folders")
+      ->required();
+  cmd->add_option("--pit", a.grade_all.pit_dir, "the PIT folder (holds pit.yaml)")->required();
+  cmd->add_option("--jobs,-j", a.grade_all.jobs, "submissions at once (default: one per core)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--out", a.grade_all.out_dir,
+                  "where <id>/feedback.json, results.csv and report.html go "
+                  "(default: runner-out/batch)");
 }
 
 void add_pit(CLI::App& app, Arguments& a) {
@@ -46,6 +60,7 @@ int dispatch(const CLI::App& app, Arguments& a) {
     if (!a.grade_id.empty()) a.grade.submission_id = a.grade_id;
     return grade_command(a.grade);
   }
+  if (app.got_subcommand("grade-all")) return grade_all_command(a.grade_all);
   if (app.got_subcommand("check-config")) return check_config_command();
   if (app.got_subcommand("pit")) {
     return pit_check_command(a.pit_dir, a.solution.empty()
@@ -72,6 +87,7 @@ int run(int argc, char** argv) {
   Arguments a;
   app.add_subcommand("serve", "the worker: poll SQS, grade, publish (default)");
   add_grade(app, a);
+  add_grade_all(app, a);
   app.add_subcommand("check-config", "validate the environment and print the banner");
   add_pit(app, a);
   app.add_subcommand("migrate", "apply the schema migrations the database lacks (idempotent)");

@@ -64,13 +64,15 @@ const char* report_js() {
   var body = table.tBodies[0];
   var headers = table.tHead.rows[0].cells;
   // Each cell carries its sort key (data-v): numbers compare as numbers, text as text.
+  // Text sorts naturally: s2 before s10.
+  var natural = { numeric: true, sensitivity: 'base' };
   function key(row, col) { return row.cells[col].getAttribute('data-v'); }
   function sortBy(col, dir) {
     var numeric = headers[col].classList.contains('num');
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
       var x = key(a, col), y = key(b, col);
-      var c = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
+      var c = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y, undefined, natural);
       return dir === 'ascending' ? c : -c;
     });
     rows.forEach(function (r) { body.appendChild(r); });
@@ -99,7 +101,7 @@ const char* report_js() {
       var desc = scores.every(function (s, i) { return i === 0 || scores[i - 1] >= s; });
       headers[idCol].click();
       var ids = Array.prototype.map.call(body.rows, function (r) { return key(r, idCol); });
-      var asc = ids.every(function (s, i) { return i === 0 || ids[i - 1].localeCompare(s) <= 0; });
+      var asc = ids.every(function (s, i) { return i === 0 || ids[i - 1].localeCompare(s, undefined, natural) <= 0; });
       var bars = document.querySelectorAll('#histogram rect.bar').length;
       out.textContent = (desc && asc ? 'PASS' : 'FAIL') + ' rows=' + body.rows.length +
         ' bars=' + bars + ' score-desc=' + desc + ' id-asc=' + asc +

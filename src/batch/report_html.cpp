@@ -264,7 +264,8 @@ std::string report_html(const std::vector<Row>& rows, const ReportInfo& info) {
       h(title), h(info.pit_id), h(info.generated_at), rows.size());
   html += cards(rows, info);
   html +=
-      R"(<div class="grid2"><section><h2>Score distribution</h2>)" + histogram(rows) + "</section>";
+      R"(<div class="grid2"><section><h2>Score distribution</h2>)" + histogram(rows) +
+      R"(<p class="note">Submissions per band of points; the last band holds full marks.</p></section>)";
   html += "<section><h2>Status</h2>" + status_breakdown(rows) +
           "<h2 style=\"margin-top:18px\">Slowest submissions</h2>" + slowest(rows) +
           "</section></div>";

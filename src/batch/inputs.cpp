@@ -1,7 +1,9 @@
 #include "batch/inputs.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <string_view>
 
 namespace runner::batch {
 namespace {
@@ -74,6 +76,33 @@ void check_duplicates(const std::vector<Submission>& subs) {
 
 }  // namespace
 
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const bool da = std::isdigit(static_cast<unsigned char>(a[i]));
+    const bool db = std::isdigit(static_cast<unsigned char>(b[j]));
+    if (da && db) {
+      std::size_t ei = i, ej = j;
+      while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei]))) ei++;
+      while (ej < b.size() && std::isdigit(static_cast<unsigned char>(b[ej]))) ej++;
+      // Leading zeros aside, the longer run is the larger number.
+      std::string_view na(a.data() + i, ei - i), nb(b.data() + j, ej - j);
+      while (na.size() > 1 && na.front() == '0') na.remove_prefix(1);
+      while (nb.size() > 1 && nb.front() == '0') nb.remove_prefix(1);
+      if (na.size() != nb.size()) return na.size() < nb.size();
+      if (na != nb) return na < nb;
+      i = ei;
+      j = ej;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      i++;
+      j++;
+    }
+  }
+  if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
+  return a < b;  // equal but for leading zeros: still a strict order
+}
+
 bool ignored_entry(const fs::path& path) {
   const std::string name = path.filename().string();
   return name.empty() || name.front() == '.' || name == "__MACOSX";
@@ -93,7 +122,7 @@ std::vector<Submission> collect_submissions(const std::vector<fs::path>& inputs)
   check_duplicates(subs);
   check_reserved(subs);
   std::sort(subs.begin(), subs.end(),
-            [](const Submission& a, const Submission& b) { return a.id < b.id; });
+            [](const Submission& a, const Submission& b) { return natural_less(a.id, b.id); });
   return subs;
 }
 

@@ -22,10 +22,14 @@ struct Submission {
 
 // From each input: a ZIP is one submission; a folder contributes each ZIP in it and each
 // subfolder (a subfolder holding exactly one ZIP is that ZIP, else its files are the
-// submission). Other files, hidden entries (".*") and __MACOSX are ignored. Sorted by id.
+// submission). Other files, hidden entries (".*") and __MACOSX are ignored. Sorted by id in
+// natural order (natural_less), as people number students.
 // Throws InputError for a path that is neither, a folder with no submission, duplicate ids
 // (all listed, with their paths) and ids that would collide with the batch's own outputs.
 std::vector<Submission> collect_submissions(const std::vector<std::filesystem::path>& inputs);
+
+// "s2" before "s10": digit runs compare as numbers, everything else byte by byte.
+bool natural_less(const std::string& a, const std::string& b);
 
 // True for the entries LMS exports and macOS add that are not submissions.
 bool ignored_entry(const std::filesystem::path& path);

@@ -63,7 +63,8 @@ class BatchProgress {
  public:
   BatchProgress(int total, bool tty) : tty_(tty), started_(Clock::now()) {
     tally_.total = total;
-    if (tty_) ticker_ = std::thread([this] { tick(); });
+    // Also off a terminal: the ticker says "stopping" as soon as Ctrl-C comes.
+    ticker_ = std::thread([this] { tick(); });
   }
   ~BatchProgress() { finish(); }
 

@@ -33,6 +33,18 @@ TEST(BatchInputs, ZipFilesAreSubmissionsNamedByTheirStem) {
   EXPECT_FALSE(subs[0].is_folder);
 }
 
+TEST(BatchInputs, IdsSortNaturally) {
+  EXPECT_TRUE(natural_less("s2", "s10"));
+  EXPECT_FALSE(natural_less("s10", "s2"));
+  EXPECT_TRUE(natural_less("s2-b", "s02-c"));
+  EXPECT_TRUE(natural_less("alice", "bob"));
+  EXPECT_TRUE(natural_less("a", "a1"));
+  EXPECT_FALSE(natural_less("a1", "a1"));
+  TempDir tmp;
+  for (const char* name : {"s10.zip", "s2.zip", "s1.zip"}) touch(tmp / "in" / name);
+  EXPECT_EQ(ids(collect_submissions({tmp / "in"})), (std::vector<std::string>{"s1", "s2", "s10"}));
+}
+
 TEST(BatchInputs, AFolderOfZipsIgnoresHiddenMacosAndOtherFiles) {
   TempDir tmp;
   touch(tmp / "in/alice.zip");

@@ -73,6 +73,8 @@ all_packages=(
   postgresql
   # scripts/check-deploy.py (the deploy/ lint test) reads the CloudFormation template
   python3-yaml
+  # the grade-all e2e test opens report.html in a headless browser (tests/e2e/grade_all_test.cpp)
+  chromium
 )
 
 if ((want_build || want_runtime)); then

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "aws/endpoints.hpp"
 #include "aws/fail.hpp"
 #include "util/crypto.hpp"
@@ -159,6 +161,44 @@ std::string SqsClient::send_message(const std::string& queue_url, const std::str
   std::string id = string_field(out, "MessageId");
   if (id.empty()) bad_response("SendMessage", queue_url, "no MessageId in the response");
   return id;
+}
+
+std::map<std::string, std::string> SqsClient::send_message_batch(
+    const std::string& queue_url, const std::vector<std::pair<std::string, std::string>>& entries) {
+  if (entries.size() > 10) throw std::invalid_argument("SendMessageBatch takes at most 10 entries");
+  nlohmann::json list = nlohmann::json::array();
+  std::map<std::string, const std::string*> bodies;
+  for (const auto& [id, body] : entries) {
+    list.push_back({{"Id", id}, {"MessageBody", body}});
+    bodies[id] = &body;
+  }
+  nlohmann::json out =
+      call("SendMessageBatch", {{"QueueUrl", queue_url}, {"Entries", list}}, queue_url);
+  std::map<std::string, std::string> failed;
+  if (auto f = out.find("Failed"); f != out.end() && f->is_array()) {
+    for (const auto& entry : *f) {
+      failed[string_field(entry, "Id")] =
+          string_field(entry, "Code") + ": " + string_field(entry, "Message");
+    }
+  }
+  std::size_t taken = 0;
+  if (auto ok = out.find("Successful"); ok != out.end() && ok->is_array()) {
+    for (const auto& entry : *ok) {
+      const auto body = bodies.find(string_field(entry, "Id"));
+      if (body == bodies.end()) {
+        bad_response("SendMessageBatch", queue_url, "an entry id that was not sent");
+      }
+      const std::string md5 = string_field(entry, "MD5OfMessageBody");
+      if (!md5.empty() && md5 != util::md5_hex(*body->second)) {
+        bad_response("SendMessageBatch", queue_url, "MD5OfMessageBody does not match the body");
+      }
+      ++taken;
+    }
+  }
+  if (taken + failed.size() != entries.size()) {
+    bad_response("SendMessageBatch", queue_url, "not every entry is in Successful or Failed");
+  }
+  return failed;
 }
 
 std::map<std::string, std::string> SqsClient::get_queue_attributes(

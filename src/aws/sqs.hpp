@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "aws/service_client.hpp"
@@ -44,6 +45,12 @@ class SqsClient {
   // Returns the new message's id.
   std::string send_message(const std::string& queue_url, const std::string& body,
                            std::optional<int> delay_seconds = std::nullopt);
+  // SendMessageBatch: up to 10 (id, body) entries in one call (ids: [A-Za-z0-9_-], unique in
+  // the call). Returns the ids SQS did not take, with its reason; every taken body's MD5 is
+  // checked. Throws std::invalid_argument for more than 10 entries.
+  std::map<std::string, std::string> send_message_batch(
+      const std::string& queue_url,
+      const std::vector<std::pair<std::string, std::string>>& entries);
   std::map<std::string, std::string> get_queue_attributes(const std::string& queue_url,
                                                           const std::vector<std::string>& names = {
                                                               "All"});

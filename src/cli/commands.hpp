@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace runner::cli {
 
@@ -18,6 +19,16 @@ struct GradeOptions {
 };
 
 int grade_command(const GradeOptions& options);
+struct GradeAllOptions {
+  std::vector<std::filesystem::path> inputs;  // ZIPs and folders (batch/inputs.hpp)
+  std::filesystem::path pit_dir;
+  int jobs = 0;                   // 0: one per core
+  std::filesystem::path out_dir;  // empty: ./runner-out/batch
+  bool no_cache = false;          // grade every submission, even one identical to another
+};
+
+// Exit codes: 0 every submission has a verdict, 1 some are ERROR, 2 usage, 130 interrupted.
+int grade_all_command(const GradeAllOptions& options);
 int check_config_command();
 int pit_check_command(const std::filesystem::path& pit_dir,
                       const std::optional<std::filesystem::path>& solution);
@@ -27,6 +38,17 @@ struct EnqueueOptions {
   std::string pit_id;
   std::optional<std::string> submission_id;  // default: a random id
 };
+
+struct RegradeOptions {
+  std::string pit_id;
+  std::vector<std::string> statuses;  // empty: every final status
+  std::string since;                  // ISO-8601; empty: any time
+  bool dry_run = false;
+  bool rescore = false;
+};
+
+// Exit codes: 0 done (or a dry run), 1 a fault or messages not sent, 2 usage.
+int regrade_command(const RegradeOptions& options);
 
 int serve_command();
 int migrate_command();

@@ -18,7 +18,7 @@ constexpr const char* kMigrateLock = "SELECT pg_advisory_xact_lock(7255007341290
 constexpr const char* kColumns[] = {
     "id", "pit_id", "status", "score", "max_score", "tests_passed", "tests_total", "log_key",
     "feedback_key", "error", "attempts", "started_at", "finished_at", "updated_at",
-    "lease_token", "lease_expires_at", "failed_attempts", "infra_retries"};
+    "lease_token", "lease_expires_at", "failed_attempts", "infra_retries", "zip_key"};
 // clang-format on
 
 // Serialises `runner migrate` across processes until the transaction ends. The lock may wait

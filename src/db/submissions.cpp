@@ -7,6 +7,7 @@
 #include "db/connection.hpp"
 #include "db/conninfo.hpp"
 #include "grading/status.hpp"
+#include "util/text.hpp"
 
 namespace runner::db {
 
@@ -140,11 +141,12 @@ bool Submissions::write_verdict(const std::string& id, const std::string& token,
       "write verdict",
       "UPDATE submissions SET status = $3, score = $4, max_score = $5, tests_passed = $6, "
       "tests_total = $7, log_key = NULLIF($8, ''), feedback_key = NULLIF($9, ''), "
-      "error = NULLIF($10, ''), finished_at = now(), updated_at = now(), "
+      "error = NULLIF($10, ''), zip_key = COALESCE(NULLIF($11, ''), zip_key), "
+      "finished_at = now(), updated_at = now(), "
       "lease_token = NULL, lease_expires_at = NULL "
       "WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'",
       id, token, v.status, v.score, v.max_score, v.tests_passed, v.tests_total, v.log_key,
-      v.feedback_key, v.error);
+      v.feedback_key, v.error, v.zip_key);
 }
 
 bool Submissions::release_lease(const std::string& id, const std::string& token, Release kind,
@@ -185,6 +187,61 @@ std::optional<std::string> Submissions::feedback_key(const std::string& id) {
     const auto r = n.exec_params("SELECT feedback_key FROM submissions WHERE id = $1", id);
     if (r.empty() || r[0][0].is_null()) return std::optional<std::string>();
     return std::optional<std::string>(r[0][0].as<std::string>());
+  });
+}
+
+std::vector<GradedRow> Submissions::graded(const std::string& pit_id,
+                                           const std::vector<std::string>& statuses,
+                                           const std::string& since) {
+  for (const auto& status : statuses) {
+    if (!grading::is_final_status(status)) {
+      throw std::invalid_argument("'" + status + "' is not a final status");
+    }
+  }
+  const std::string wanted = statuses.empty() ? "" : util::join(statuses, ",");
+  return with_connection("list graded", [&](pqxx::connection& c) {
+    pqxx::nontransaction n(c);
+    const auto r = n.exec_params(
+        "SELECT id, status, COALESCE(score, 0), COALESCE(max_score, 0), COALESCE(zip_key, ''), "
+        "COALESCE(feedback_key, '') FROM submissions WHERE pit_id = $1 AND status IN " +
+            grading::final_statuses_sql() +
+            " AND ($2 = '' OR status = ANY(string_to_array($2, ','))) "
+            "AND ($3 = '' OR finished_at >= $3::timestamptz) ORDER BY id",
+        pit_id, wanted, since);
+    std::vector<GradedRow> rows;
+    for (const auto& row : r) {
+      rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<double>(),
+                      row[3].as<double>(), row[4].as<std::string>(), row[5].as<std::string>()});
+    }
+    return rows;
+  });
+}
+
+bool Submissions::requeue(const std::string& id) {
+  static const std::string sql =
+      "UPDATE submissions SET status = 'QUEUED', error = NULL, lease_token = NULL, "
+      "lease_expires_at = NULL, updated_at = now() WHERE id = $1 AND status IN " +
+      grading::final_statuses_sql();
+  return update_one_row("requeue", sql.c_str(), id);
+}
+
+bool Submissions::set_status(const std::string& id, const std::string& from,
+                             const std::string& to) {
+  return update_one_row("set status",
+                        "UPDATE submissions SET status = $3, updated_at = now() "
+                        "WHERE id = $1 AND status = $2",
+                        id, from, to);
+}
+
+void Submissions::rescore(const std::string& id, double score, double max_score,
+                          const std::string& feedback_key) {
+  with_connection("rescore", [&](pqxx::connection& c) {
+    pqxx::work w(c);
+    w.exec_params(
+        "UPDATE submissions SET score = $2, max_score = $3, feedback_key = $4, updated_at = now() "
+        "WHERE id = $1",
+        id, score, max_score, feedback_key);
+    w.commit();
   });
 }
 

@@ -27,7 +27,17 @@ struct VerdictRow {
   double score = 0, max_score = 0;
   int tests_passed = 0, tests_total = 0;
   std::string log_key, feedback_key;
-  std::string error;  // empty: NULL
+  std::string error;    // empty: NULL
+  std::string zip_key;  // the job's zipKey (regrade sends it again); empty: NULL
+};
+
+// A finished submission `runner regrade` may grade again or rescore.
+struct GradedRow {
+  std::string id;
+  std::string status;
+  double score = 0, max_score = 0;
+  std::string zip_key;       // empty: graded before 004_zip_keys (cannot be sent again)
+  std::string feedback_key;  // empty: none
 };
 
 enum class TakeOutcome { Taken, AlreadyFinal, HeldByAnother };
@@ -73,6 +83,20 @@ class Submissions {
   std::vector<std::string> schema_problems();
   // Runs `sql` in one transaction (test fixtures; prefer migrate()).
   void apply_schema(const std::string& sql);
+
+  // The finished submissions of `pit_id` whose status is one of `statuses` (empty: any final
+  // one) and that finished at or after `since` (an ISO-8601 time; empty: any), by id.
+  std::vector<GradedRow> graded(const std::string& pit_id, const std::vector<std::string>& statuses,
+                                const std::string& since);
+  // Back to QUEUED (lease and error cleared) while the row is still final: false when it is
+  // not (queued or running already). The next delivery of its job grades it as a new attempt.
+  bool requeue(const std::string& id);
+  // The row's status back from `from` to `to` (a requeue whose message could not be sent);
+  // false when the row is no longer `from`.
+  bool set_status(const std::string& id, const std::string& from, const std::string& to);
+  // A rescore: the new score, max and feedback object of a finished row.
+  void rescore(const std::string& id, double score, double max_score,
+               const std::string& feedback_key);
 
   // The verdict cache (table verdict_cache): the feedback.json kept under `key`, if any.
   std::optional<std::string> cached_verdict(const std::string& key);

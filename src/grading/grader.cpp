@@ -159,7 +159,8 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
   v.execution_time = std::chrono::duration<double>(exec::Clock::now() - clock_start).count();
   if (key && !v.cached_from && cacheable(v)) keep(*context.cache, *key, v, log);
   log.finish();
-  util::write_file(request.out_dir / "feedback.json", to_json(v).dump(2) + "\n");
+  // Written last and atomically: its presence means the grade finished (grade-all resumes by it).
+  util::write_file_atomic(request.out_dir / "feedback.json", to_json(v).dump(2) + "\n");
   return v;
 }
 

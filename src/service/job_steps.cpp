@@ -127,7 +127,8 @@ void JobProcessor::publish(Job& job, const JobFolder& dir) {
   f.duration_ms = ms_since(t);
   log_info("uploaded s3://" + s.s3_bucket + "/" + prefix + "{log.txt,feedback.json}", f);
 
-  const db::VerdictRow row = verdict_row(*job.verdict, prefix);
+  db::VerdictRow row = verdict_row(*job.verdict, prefix);
+  row.zip_key = job.msg.zip_key;
   store(job, row);
   delete_message(job.message, job.msg.submission_id);
   setup_.metrics.job_finished(row.status, ms_since(received_at_) / 1000.0);

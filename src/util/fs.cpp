@@ -7,7 +7,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -78,16 +77,24 @@ void write_file(const fs::path& path, std::string_view content) {
 }
 
 void write_file_atomic(const fs::path& path, std::string_view content) {
-  static std::atomic<unsigned> counter{0};
-  const fs::path temp = path.string() + ".tmp." + std::to_string(::getpid()) + "." +
-                        std::to_string(counter.fetch_add(1));
-  try {
-    write_file(temp, content);
-    fs::rename(temp, path);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw;
+  std::string temp = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
+  const int fd = mkstemp(temp.data());
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot write " + temp);
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  // mkstemp makes the file 0600; the result keeps the mode write_file would give it.
+  const bool ok = written == content.size() && ::fchmod(fd, 0644) == 0 && ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+    const int error = ok ? errno : saved;
+    ::unlink(temp.c_str());
+    throw std::system_error(error, std::generic_category(), "cannot write " + path.string());
   }
 }
 

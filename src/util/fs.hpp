@@ -21,8 +21,9 @@ std::string read_beneath(const fs::path& root, const fs::path& relative, std::si
 // Writes `content` to `path`, replacing it; throws std::runtime_error naming the path on failure.
 void write_file(const fs::path& path, std::string_view content);
 
-// Writes `content` to a temporary file beside `path`, then renames it over `path`: a reader sees
-// the old file or the whole new one, never a part (threads and processes alike).
+// The same, but readers see either the old file or the whole new one, never a part: `content`
+// goes to a temporary file beside `path`, flushed to disk, then renamed over it. A file whose
+// presence means "done" (feedback.json: `runner grade-all` resumes by it) must be written so.
 void write_file_atomic(const fs::path& path, std::string_view content);
 
 // Creates a fresh, private (0700) directory `<parent>/<prefix>XXXXXX`.

@@ -18,7 +18,8 @@ namespace {
 using testing::exec;
 using testing::value;
 
-const std::vector<std::string> kAll = {"001_initial", "002_leases", "003_verdict_cache"};
+const std::vector<std::string> kAll = {"001_initial", "002_leases", "003_verdict_cache",
+                                       "004_zip_keys"};
 
 bool contains(const std::vector<std::string>& list, const std::string& s) {
   return std::find(list.begin(), list.end(), s) != list.end();
@@ -51,7 +52,7 @@ TEST(Migrate, CreatesTheSchemaOnAnEmptyDatabase) {
   EXPECT_EQ(value(admin,
                   "SELECT string_agg(version || ' ' || name, ', ' ORDER BY version) "
                   "FROM schema_migrations WHERE applied_at IS NOT NULL"),
-            "1 001_initial, 2 002_leases, 3 003_verdict_cache");
+            "1 001_initial, 2 002_leases, 3 003_verdict_cache, 4 004_zip_keys");
 }
 
 TEST(Migrate, TwiceIsANoOp) {
@@ -63,7 +64,7 @@ TEST(Migrate, TwiceIsANoOp) {
       value(admin, "SELECT string_agg(t::text, ';') FROM schema_migrations t");
   const auto again = db.migrate([](const std::string& name) { ADD_FAILURE() << name; });
   EXPECT_TRUE(again.applied.empty());
-  EXPECT_EQ(again.version, 3);
+  EXPECT_EQ(again.version, 4);
   EXPECT_EQ(value(admin, "SELECT string_agg(t::text, ';') FROM schema_migrations t"), before);
 }
 
@@ -88,7 +89,7 @@ TEST(Migrate, VersionOneWithRowsIsUpgradedAndKeepsThem) {
   Submissions db(url);
   const auto problems = db.schema_problems();
   EXPECT_TRUE(contains(problems,
-                       "schema version 1 is older than this runner's 3 (run `runner "
+                       "schema version 1 is older than this runner's 4 (run `runner "
                        "migrate`)"))
       << joined(problems);
   EXPECT_TRUE(
@@ -99,8 +100,9 @@ TEST(Migrate, VersionOneWithRowsIsUpgradedAndKeepsThem) {
       << joined(problems);
 
   const auto result = db.migrate();
-  EXPECT_EQ(result.applied, (std::vector<std::string>{"002_leases", "003_verdict_cache"}));
-  EXPECT_EQ(result.version, 3);
+  EXPECT_EQ(result.applied,
+            (std::vector<std::string>{"002_leases", "003_verdict_cache", "004_zip_keys"}));
+  EXPECT_EQ(result.version, 4);
   EXPECT_EQ(db.schema_problems(), std::vector<std::string>{});
   EXPECT_EQ(value(admin,
                   "SELECT string_agg(concat_ws(',', id, pit_id, status, score, max_score, "
@@ -175,11 +177,11 @@ TEST(Migrate, ConcurrentRunnersBothSucceed) {
     tb.join();
     EXPECT_EQ(error_a, "");
     EXPECT_EQ(error_b, "");
-    EXPECT_EQ(ra.version, 3);
-    EXPECT_EQ(rb.version, 3);
+    EXPECT_EQ(ra.version, 4);
+    EXPECT_EQ(rb.version, 4);
     EXPECT_EQ(ra.applied.size() + rb.applied.size(), kAll.size()) << "each applied once";
     pqxx::connection admin(url);
-    EXPECT_EQ(value(admin, "SELECT count(*) FROM schema_migrations"), "3");
+    EXPECT_EQ(value(admin, "SELECT count(*) FROM schema_migrations"), "4");
   }
 }
 
@@ -189,9 +191,9 @@ TEST(Migrate, NewerSchemaIsFine) {
   Submissions db(url);
   db.migrate();
   pqxx::connection admin(url);
-  exec(admin, "INSERT INTO schema_migrations (version, name) VALUES (4, '004_future')");
+  exec(admin, "INSERT INTO schema_migrations (version, name) VALUES (5, '005_future')");
   EXPECT_EQ(db.schema_problems(), std::vector<std::string>{});
-  EXPECT_EQ(db.migrate().version, 4);
+  EXPECT_EQ(db.migrate().version, 5);
 }
 
 TEST(Migrate, RefusesAnotherToolsSchemaMigrations) {
@@ -244,11 +246,11 @@ TEST_F(MigrateCommand, PrintsEachAppliedMigrationThenTheVersion) {
   EXPECT_EQ(::testing::internal::GetCapturedStdout(),
             "migrating " + url +
                 "\n✓ applied 001_initial\n✓ applied 002_leases\n✓ applied 003_verdict_cache\n"
-                "✓ schema up to date (version 3)\n");
+                "✓ applied 004_zip_keys\n✓ schema up to date (version 4)\n");
   ::testing::internal::CaptureStdout();
   EXPECT_EQ(cli::migrate_command(), 0);
   EXPECT_EQ(::testing::internal::GetCapturedStdout(),
-            "migrating " + url + "\n✓ schema up to date (version 3)\n");
+            "migrating " + url + "\n✓ schema up to date (version 4)\n");
 }
 
 TEST_F(MigrateCommand, FailsWithTheReason) {

@@ -16,8 +16,8 @@ failures=0
 checked=0
 
 # The floors, from the ground up; a folder may see only folders on lower floors.
-floors=(util "archive exec aws" "sandbox pit" "workspace report" drivers grading db config service
-        app cli)
+floors=(util "archive exec aws" "sandbox pit" "workspace report" drivers grading "db batch" config
+        service app cli)
 declare -A floor_of
 for i in "${!floors[@]}"; do
   for folder in ${floors[$i]}; do floor_of[$folder]=$i; done

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -19,11 +20,14 @@
 #include "support/runner_process.hpp"
 #include "support/sandbox_level.hpp"
 #include "support/stack.hpp"
+#include "support/zip_builder.hpp"
+#include "util/fs.hpp"
 
 namespace runner::service::testing {
 namespace {
 
 using namespace std::chrono_literals;
+namespace fs = std::filesystem;
 
 class ServiceE2E : public ::testing::Test {
  protected:
@@ -140,6 +144,93 @@ TEST_F(ServiceE2E, TwoWorkersShareVerdictCacheHits) {
   EXPECT_EQ(nlohmann::json::parse(first_feedback)["cached"], false);
   stop(second);
   EXPECT_NE(second.log().find("Verdict cache"), std::string::npos) << second.log();
+}
+
+// README, "For course staff": `runner regrade` counts first (a dry run changes nothing), sends
+// each matching submission once (each graded again as a new attempt), and `--rescore` changes
+// scores only where the new weights say so, without grading.
+TEST_F(ServiceE2E, RegradeCountsSendsEachOnceAndRescoreFollowsTheWeights) {
+  auto& s = stack();
+  const std::string since =
+      s.sql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+  s.enqueue("rg-correct", s.zip("correct"));
+  s.enqueue("rg-partial", s.zip("partial"));
+  s.enqueue("rg-broken", s.zip("broken"));
+  const std::vector<std::string> ids = {"rg-correct", "rg-partial", "rg-broken"};
+  {
+    RunnerProcess worker(s.env(), log_file("first"));
+    ASSERT_TRUE(s.wait_final(ids, 120s).empty()) << worker.log();
+    stop(worker);
+  }
+  const auto cli = [&](const std::vector<std::string>& args, const std::string& name,
+                       const std::map<std::string, std::string>& extra = {}) {
+    std::vector<std::string> all = {"regrade", "--pit", "calculator", "--since", since};
+    all.insert(all.end(), args.begin(), args.end());
+    RunnerProcess p(s.env(std::nullopt, extra), log_file(name), all);
+    const auto code = p.wait(60s);
+    return std::pair(code.value_or(-1), p.log());
+  };
+
+  auto [dry_rc, dry] = cli({"--dry-run"}, "dry");
+  EXPECT_EQ(dry_rc, 0) << dry;
+  EXPECT_NE(dry.find("3 finished submissions of calculator, finished since " + since),
+            std::string::npos)
+      << dry;
+  EXPECT_NE(dry.find("dry run: nothing sent"), std::string::npos) << dry;
+  EXPECT_EQ(s.messages_left(), 0);
+  EXPECT_EQ(s.row("rg-partial")->status, "COMPLETED");
+  auto [one_rc, one] = cli({"--status", "BUILD_FAILED", "--dry-run"}, "dry-status");
+  EXPECT_EQ(one_rc, 0) << one;
+  EXPECT_NE(one.find("1 finished submissions of calculator, status BUILD_FAILED"),
+            std::string::npos)
+      << one;
+
+  auto [rc, sent] = cli({}, "send");
+  EXPECT_EQ(rc, 0) << sent;
+  EXPECT_NE(sent.find("✓ 3 submissions sent to be graded again"), std::string::npos) << sent;
+  EXPECT_EQ(s.messages_left(), 3);
+  for (const auto& id : ids) EXPECT_EQ(s.row(id)->status, "QUEUED") << id;
+  {
+    RunnerProcess worker(s.env(), log_file("second"));
+    ASSERT_TRUE(s.wait_final(ids, 120s).empty()) << worker.log();
+    stop(worker);
+  }
+  for (const auto& id : ids) EXPECT_EQ(s.row(id)->attempts, 2) << id;
+  EXPECT_EQ(s.messages_left(), 0);
+  EXPECT_EQ(s.row("rg-partial")->feedback_key, "results/rg-partial/2/feedback.json");
+  EXPECT_DOUBLE_EQ(s.row("rg-partial")->score, 5.71);
+
+  // Every test weighs 1 now (divides weighed 2): partial's 4 of 6 -> 6.67; 10 and 0 stay.
+  runner::testing::TempDir pits;
+  fs::copy(s.dir() / "pits", pits.path(), fs::copy_options::recursive);
+  const fs::path yaml = pits.path() / "calculator/pit.yaml";
+  util::write_file(
+      yaml, std::regex_replace(util::read_file(yaml), std::regex("CalculatorTest#divides: 2"),
+                               "CalculatorTest#divides: 1"));
+  const std::map<std::string, std::string> new_weights = {
+      {"RUNNER_PITS_DIR", pits.path().string()}};
+  auto [dry_rescore_rc, dry_rescore] = cli({"--rescore", "--dry-run"}, "rescore-dry", new_weights);
+  EXPECT_EQ(dry_rescore_rc, 0) << dry_rescore;
+  EXPECT_NE(dry_rescore.find("rg-partial: 5.71 / 10 -> 6.67 / 10"), std::string::npos)
+      << dry_rescore;
+  EXPECT_NE(dry_rescore.find("1 changed score (dry run: nothing written), 2 unchanged"),
+            std::string::npos)
+      << dry_rescore;
+  EXPECT_DOUBLE_EQ(s.row("rg-partial")->score, 5.71);
+  auto [rescore_rc, rescored] = cli({"--rescore"}, "rescore", new_weights);
+  EXPECT_EQ(rescore_rc, 0) << rescored;
+  EXPECT_DOUBLE_EQ(s.row("rg-partial")->score, 6.67);
+  EXPECT_DOUBLE_EQ(s.row("rg-correct")->score, 10);
+  EXPECT_DOUBLE_EQ(s.row("rg-broken")->score, 0);
+  EXPECT_EQ(s.row("rg-partial")->feedback_key, "results/rg-partial/2/feedback-rescored.json");
+  EXPECT_EQ(s.row("rg-correct")->feedback_key, "results/rg-correct/2/feedback.json");
+  auto [get_rc, feedback] = s.aws_s3_cat("results/rg-partial/2/feedback-rescored.json");
+  ASSERT_EQ(get_rc, 0) << feedback;
+  const auto j = nlohmann::json::parse(feedback);
+  EXPECT_DOUBLE_EQ(j["score"].get<double>(), 6.67);
+  EXPECT_EQ(j["status"], "COMPLETED");
+  EXPECT_EQ(j["submission_id"], "rg-partial");
+  EXPECT_TRUE(j.contains("rescored_at"));
 }
 
 TEST_F(ServiceE2E, PoisonMessagesOfEachKindAreHandledAndTheQueueKeepsFlowing) {

@@ -70,7 +70,9 @@ queue_url=$(aws sqs create-queue --queue-name runner-jobs \
   --attributes "file://$dir/queue-attributes.json" --query QueueUrl --output text)
 
 cat >"$dir/env" <<ENV
+# AWS_DEFAULT_REGION too: the aws CLI v1 reads only that one.
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
+export AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL=http://127.0.0.1:$s3_port
 export AWS_S3_BUCKET=runner-local
 export AWS_SQS_QUEUE_URL=$queue_url

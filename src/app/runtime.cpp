@@ -53,6 +53,11 @@ sandbox::Selection Runtime::launcher(int slot) const {
                                   data_.read_only());
 }
 
+std::vector<std::pair<std::string, std::string>> Runtime::banner_fields(
+    const sandbox::Selection& sandbox) const {
+  return config::settings_summary(settings_, sandbox.description);
+}
+
 std::string Runtime::banner(const sandbox::Selection& sandbox) const {
   return config::describe_settings(settings_, sandbox.description);
 }

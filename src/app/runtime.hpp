@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "archive/extract.hpp"
@@ -42,6 +43,9 @@ class Runtime {
   // The launcher of job slot `slot` at RUNNER_SANDBOX; throws sandbox::SandboxUnavailable.
   sandbox::Selection launcher(int slot) const;
   // The "📋 Configuration:" block with the sandbox level in use.
+  // The banner's settings, one (label, value) each (config/banner.hpp).
+  std::vector<std::pair<std::string, std::string>> banner_fields(
+      const sandbox::Selection& sandbox) const;
   std::string banner(const sandbox::Selection& sandbox) const;
 
   // S3 and SQS clients with the standard AWS credential chain (service commands).

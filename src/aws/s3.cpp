@@ -127,6 +127,10 @@ std::optional<ObjectInfo> S3Client::head_object(const std::string& bucket, const
   }
 }
 
+void S3Client::head_bucket(const std::string& bucket) {
+  service_->send(request("HeadBucket", "HEAD", bucket, ""), parse_s3_error);
+}
+
 void S3Client::delete_object(const std::string& bucket, const std::string& key) {
   service_->send(request("DeleteObject", "DELETE", bucket, key), parse_s3_error);
 }

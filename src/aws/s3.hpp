@@ -27,6 +27,10 @@ class S3Client {
   // oversized download never leaves a partial file). With `max_bytes`, a larger object is
   // refused with code "ObjectTooLarge": from Content-Length before the body when the server
   // sends it, else as soon as the limit is passed.
+  // HeadBucket: returns when the bucket answers; throws AwsError (404: no such bucket, 403: no
+  // s3:ListBucket on it) otherwise.
+  void head_bucket(const std::string& bucket);
+
   ObjectInfo get_object(const std::string& bucket, const std::string& key,
                         const std::filesystem::path& destination,
                         std::optional<std::uint64_t> max_bytes = std::nullopt);

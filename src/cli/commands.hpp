@@ -29,7 +29,8 @@ struct GradeAllOptions {
 
 // Exit codes: 0 every submission has a verdict, 1 some are ERROR, 2 usage, 130 interrupted.
 int grade_all_command(const GradeAllOptions& options);
-int check_config_command();
+// `connect`: also check that PostgreSQL, S3 and SQS answer (exit 1 when one does not).
+int check_config_command(bool connect);
 int pit_check_command(const std::filesystem::path& pit_dir,
                       const std::optional<std::filesystem::path>& solution);
 

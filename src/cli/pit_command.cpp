@@ -32,6 +32,12 @@ bool print_build_plan(const app::Runtime& runtime, const pit::Pit& pit) {
     const auto plan =
         drivers::plan_for({pit, tools, *sandbox.launcher, runtime.settings().work_dir, said});
     std::cout << "  " << util::trim(said.text()) << "\n";
+    if (plan && plan->unsupported.starts_with(drivers::kToolFailsOnThePit)) {
+      // Every submission would end ERROR the same way: the PIT is not ready.
+      std::cerr << "✗ " << pit::to_string(pit.build) << " fails on the PIT's own files: "
+                << plan->unsupported.substr(drivers::kToolFailsOnThePit.size()) << "\n";
+      return false;
+    }
     if (plan && plan->usable()) {
       std::cout << "  compiler settings: " << util::join(plan->javac_options, " ") << "\n";
       std::cout << fmt::format("  libraries: {} to compile, {} for the tests\n",
@@ -75,7 +81,10 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
     auto sandbox = runtime->launcher(0);
     const auto tools = runtime->toolchain();
     const auto& settings = runtime->settings();
-    const fs::path out = util::make_temp_dir(settings.work_dir, "runner-pit-check-");
+    // Like `runner grade`'s default: beside the teacher, not left in the temp folder; kept only
+    // when the solution falls short, to read why.
+    const fs::path out = fs::path("runner-out") / ("pit-check-" + pit.id);
+    util::remove_tree_quietly(out);
     grading::GradeContext context{*sandbox.launcher,
                                   tools,
                                   settings.work_dir,
@@ -83,13 +92,21 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
                                   settings.max_log_bytes,
                                   nullptr,
                                   nullptr};
-    const auto verdict = grading::grade({*solution, pit, std::nullopt, out}, context);
+    const auto verdict = [&] {
+      try {
+        return grading::grade({*solution, pit, std::nullopt, out}, context);
+      } catch (...) {
+        util::remove_tree_quietly(out);
+        throw;
+      }
+    }();
     print_summary(std::cout, verdict, false);
     const bool full_marks = verdict.status == grading::Status::Completed &&
                             verdict.score.score == verdict.score.max_score &&
                             verdict.score.passed == static_cast<int>(verdict.score.tests.size());
     if (!full_marks) {
-      std::cout << "✗ the solution does not get full marks; log kept in " << out.string() << "\n";
+      std::cout << "✗ the solution does not get full marks; its log and feedback are in "
+                << out.string() << "/\n";
       return 1;
     }
     util::remove_tree_quietly(out);

@@ -15,6 +15,7 @@ struct Arguments {
   std::string pit_dir, solution;
   EnqueueOptions enqueue;
   RegradeOptions regrade;
+  bool no_connect = false;
   std::string enqueue_id;
 };
 
@@ -79,7 +80,7 @@ int dispatch(const CLI::App& app, Arguments& a) {
     return grade_command(a.grade);
   }
   if (app.got_subcommand("grade-all")) return grade_all_command(a.grade_all);
-  if (app.got_subcommand("check-config")) return check_config_command();
+  if (app.got_subcommand("check-config")) return check_config_command(!a.no_connect);
   if (app.got_subcommand("pit")) {
     return pit_check_command(a.pit_dir, a.solution.empty()
                                             ? std::nullopt
@@ -107,7 +108,10 @@ int run(int argc, char** argv) {
   app.add_subcommand("serve", "the worker: poll SQS, grade, publish (default)");
   add_grade(app, a);
   add_grade_all(app, a);
-  app.add_subcommand("check-config", "validate the environment and print the banner");
+  auto* check = app.add_subcommand(
+      "check-config", "validate the environment, print the banner, check the dependencies answer");
+  check->add_flag("--no-connect", a.no_connect,
+                  "only the configuration: do not contact PostgreSQL, S3 and SQS");
   add_pit(app, a);
   app.add_subcommand("migrate", "apply the schema migrations the database lacks (idempotent)");
   add_enqueue(app, a);

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,9 +16,11 @@
 #include "cli/startup.hpp"
 #include "db/submissions.hpp"
 #include "service/cloud.hpp"
+#include "service/dependencies.hpp"
 #include "service/http_server.hpp"
 #include "service/log.hpp"
 #include "service/worker.hpp"
+#include "util/text.hpp"
 
 namespace runner::cli {
 
@@ -58,13 +61,13 @@ void stop_on_signal(const sigset_t& signals, service::Worker& worker) {
   signal_thread.detach();  // blocked in sigwait until a signal; the process ends without it
 }
 
-// /healthz and /metrics, unless RUNNER_HTTP_PORT is 0.
+// /healthz, /readyz and /metrics, unless RUNNER_HTTP_PORT is 0.
 void serve_health(service::HttpServer& http, const app::Runtime& runtime) {
   const auto& settings = runtime.settings();
   if (settings.http_port == 0) return;
   http.start(runtime.http_host(), settings.http_port);
   service::log_info("health and metrics on http://" + runtime.http_host() + ":" +
-                    std::to_string(http.port()) + "/healthz, /metrics");
+                    std::to_string(http.port()) + "/healthz, /readyz, /metrics");
 }
 
 int run_worker(Started& started, const sigset_t& signals) {
@@ -90,7 +93,14 @@ int run_worker(Started& started, const sigset_t& signals) {
                metrics.alive(std::chrono::seconds(2 * (wait_s + 30)), settings.concurrency);
       },
       [&] { return metrics.render(); });
+  // Ready: alive and every dependency answering (liveness alone stays green while the worker
+  // waits out an outage, which a restart would not fix).
+  http.set_readiness([&] {
+    const auto down = metrics.dependencies_down();
+    return down.empty() ? std::string() : util::join(down, ", ") + " down";
+  });
   serve_health(http, runtime);
+  report_dependencies(service::check_dependencies(settings, *cloud.s3, *cloud.sqs), Report::Log);
   stop_on_signal(signals, worker);
 
   service::log_info("polling " + settings.sqs_queue_url + " with " +
@@ -116,13 +126,12 @@ int run_worker(Started& started, const sigset_t& signals) {
 
 int serve_command() {
   const sigset_t signals = block_stop_signals();
-  auto started = start_service();
+  auto started = start_service();  // sets the log format
   if (!started) return 1;
-  service::set_log_format(started->runtime.settings().log_format);
   try {
     return run_worker(*started, signals);
   } catch (const std::exception& e) {
-    std::cerr << "✗ " << e.what() << "\n";
+    service::log_error(e.what());  // one line, JSON in JSON mode
     return 1;
   }
 }
@@ -145,12 +154,42 @@ int migrate_command() {
   }
 }
 
+namespace {
+
+// Why `pit_id` is not a PIT of `pits_dir` (naming the ones there and the closest), or nullopt:
+// a job for a PIT no worker has would fail on every worker, not here.
+std::optional<std::string> unknown_pit(const std::filesystem::path& pits_dir,
+                                       const std::string& pit_id) {
+  if (!pit_id.empty() && pit_id.find('/') == std::string::npos &&
+      std::filesystem::is_regular_file(pits_dir / pit_id / "pit.yaml")) {
+    return std::nullopt;
+  }
+  std::vector<std::string> known;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(pits_dir, ec)) {
+    if (std::filesystem::is_regular_file(entry.path() / "pit.yaml")) {
+      known.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(known.begin(), known.end());
+  std::string message = "no PIT '" + pit_id + "' in RUNNER_PITS_DIR (" + pits_dir.string() + ")";
+  message += known.empty() ? ": it holds no PIT" : "; it has " + util::join(known, ", ");
+  if (auto near = util::closest(pit_id, known)) message += "; did you mean '" + *near + "'?";
+  return message;
+}
+
+}  // namespace
+
 int enqueue_command(const EnqueueOptions& options) {
   const auto runtime = load_runtime(config::Purpose::Service);
   if (!runtime) return 1;
   const config::Settings* settings = &runtime->settings();
   if (!std::filesystem::is_regular_file(options.zip)) {
     std::cerr << "✗ submission not found: " << options.zip.string() << "\n";
+    return 2;
+  }
+  if (auto unknown = unknown_pit(settings->pits_dir, options.pit_id)) {
+    std::cerr << "✗ " << *unknown << "\n";
     return 2;
   }
   const std::string id = options.submission_id.value_or(random_id());

@@ -11,10 +11,11 @@ std::string or_unset(const std::string& value) {
 
 }  // namespace
 
-std::string describe_settings(const Settings& s, const std::string& sandbox) {
-  std::string out = "📋 Configuration:\n";
+std::vector<std::pair<std::string, std::string>> settings_summary(const Settings& s,
+                                                                  const std::string& sandbox) {
+  std::vector<std::pair<std::string, std::string>> out;
   auto line = [&out](const char* label, const std::string& value) {
-    out += fmt::format("   {:<22} {}\n", std::string(label) + ":", value);
+    out.emplace_back(label, value);
   };
   line("AWS region", or_unset(s.aws.region));
   line("S3 bucket", or_unset(s.s3_bucket));
@@ -43,6 +44,14 @@ std::string describe_settings(const Settings& s, const std::string& sandbox) {
                                      s.max_unzipped_bytes, s.max_zip_bytes));
   line("Sandbox", sandbox);
   line("Slot uids", fmt::format("{}..{}", s.uid_base, s.uid_base + kUidRangeSize - 1));
+  return out;
+}
+
+std::string describe_settings(const Settings& s, const std::string& sandbox) {
+  std::string out = "📋 Configuration:\n";
+  for (const auto& [label, value] : settings_summary(s, sandbox)) {
+    out += fmt::format("   {:<22} {}\n", label + ":", value);
+  }
   return out;
 }
 

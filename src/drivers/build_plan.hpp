@@ -7,11 +7,17 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pit/build_tool.hpp"
 
 namespace runner::drivers {
+
+// How a plan that could not be learnt because the build tool failed on the PIT's own files
+// begins its `unsupported`: every submission would fail the same way (`pit check` fails on it).
+inline constexpr std::string_view kToolFailsOnThePit =
+    "the build tool fails on the PIT's files alone: ";
 
 struct BuildPlan {
   pit::BuildTool tool = pit::BuildTool::Maven;

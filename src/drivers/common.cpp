@@ -132,6 +132,22 @@ void conclude_build_step(const DriverInput& in, const StepResult& step, const st
 }
 
 std::string last_error_line(const std::string& output) {
+  // A missing artifact is named once, deep in the tool's error (Maven's [ERROR] lines, Gradle's
+  // "> Could not find g:a:v."); that is the cause to give. Debug lines name optional lookups.
+  static const std::regex missing_artifact(
+      R"((?:Could not find artifact|Failure to find|and the artifact|Could not find) )"
+      R"(([\w.\-]+:[\w.\-]+:[\w.\-]+(?::[\w.\-]+)*?)\.?(?:\s|$))");
+  for (const auto& raw : util::split(output, '\n')) {
+    const std::string line = util::trim(raw);
+    const bool error = line.starts_with("[ERROR]") || line.starts_with(">");
+    std::smatch m;
+    if (error && std::regex_search(line, m, missing_artifact)) {
+      std::string artifact = m[1].str();
+      while (artifact.ends_with('.')) artifact.pop_back();
+      return "the PIT's build needs " + artifact +
+             ", which is not in the offline repository (/usr/share/maven-repo, Debian's packages)";
+    }
+  }
   std::string last;
   bool after_what_went_wrong = false;
   for (const auto& raw : util::split(output, '\n')) {
@@ -140,7 +156,17 @@ std::string last_error_line(const std::string& output) {
       last = line;
       after_what_went_wrong = false;
     }
-    if (line.starts_with("[ERROR]") && line.size() > 8) last = util::trim(line.substr(7));
+    if (line.starts_with("[ERROR]") && line.size() > 8) {
+      const std::string text = util::trim(line.substr(7));
+      // Maven's closing advice ("-> [Help 1]", "Re-run Maven using -X", the wiki links) says
+      // nothing about this build.
+      const bool advice = text.starts_with("-> [Help") || text.starts_with("[Help") ||
+                          text.starts_with("Re-run Maven") || text.starts_with("To see the full") ||
+                          text.starts_with("For more information") ||
+                          text.starts_with("After correcting") ||
+                          text.find("cwiki.apache.org") != std::string::npos;
+      if (!advice) last = text;
+    }
     if (line.starts_with("* What went wrong")) after_what_went_wrong = true;
   }
   return last.empty() ? "no error message (see log.txt)" : last;

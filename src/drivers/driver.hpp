@@ -63,6 +63,7 @@ struct DriverResult {
   std::string rejected;         // the test host refused the submission: why (INVALID_SUBMISSION)
   std::string stop_reason;      // why tests may be missing: what ended the run before they reported
   std::vector<report::TestCase> streamed_tests;  // results that came over the test host's stream
+  std::vector<report::TestCase> running_tests;   // begun, never reported: running at the stop
 };
 
 class Driver {

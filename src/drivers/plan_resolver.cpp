@@ -144,8 +144,8 @@ Resolution run_resolution(const PlanContext& c, const workspace::JobDirs& dirs) 
   if (!step.run.ok()) {
     BuildPlan failed;
     failed.tool = c.pit.build;
-    failed.unsupported = "the build tool fails on the PIT's files alone: " +
-                         last_error_line(without_log_prefixes(output.text()));
+    failed.unsupported =
+        std::string(kToolFailsOnThePit) + last_error_line(without_log_prefixes(output.text()));
     while (failed.unsupported.ends_with('.')) failed.unsupported.pop_back();
     return {failed, ""};
   }

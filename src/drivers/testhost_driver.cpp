@@ -193,6 +193,7 @@ void conclude_host_run(const DriverInput& in, const StepResult& step,
   result.out_of_memory =
       step.run.memory_limit_hit || (step.run.exit_code == 3 && step.out_of_memory);
   result.streamed_tests = stream.tests();
+  result.running_tests = stream.running();
   if (stream.rejected() > 0) {
     in.log.write("[runner] " + std::to_string(stream.rejected()) +
                  " result line(s) failed verification and were ignored\n");

@@ -57,8 +57,46 @@ LogFile::~LogFile() {
   finish();
 }
 
+std::string EscapeFilter::filter(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (const char c : bytes) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (state_) {
+      case State::Text:
+        if (u == 0x1b) {
+          state_ = State::Escape;
+        } else {
+          out += c;
+        }
+        break;
+      case State::Escape:  // ESC [, ESC ], ESC + intermediates + final (ESC ( B), or ESC x
+        state_ = c == '['                 ? State::Csi
+                 : c == ']'               ? State::Osc
+                 : u >= 0x20 && u <= 0x2f ? State::Intermediate
+                                          : State::Text;
+        break;
+      case State::Intermediate:
+        if (u < 0x20 || u > 0x2f) state_ = State::Text;
+        break;
+      case State::Csi:  // parameters and intermediates 0x20-0x3f, then one final byte
+        if (u >= 0x40 && u <= 0x7e) state_ = State::Text;
+        if (u < 0x20 || u > 0x7e) state_ = State::Text;  // not a sequence after all
+        break;
+      case State::Osc:
+        if (u == 0x07) state_ = State::Text;
+        if (u == 0x1b) state_ = State::OscEscape;
+        break;
+      case State::OscEscape:
+        state_ = c == '\\' ? State::Text : State::Osc;
+        break;
+    }
+  }
+  return out;
+}
+
 void LogFile::write(std::string_view bytes) {
-  buffer_.write(bytes);
+  buffer_.write(escapes_.filter(bytes));
   // Stream what joined the head now; the tail can still change until finish().
   const std::string_view head = buffer_.head();
   if (head.size() > head_written_) {

@@ -38,6 +38,19 @@ class HeadTail {
 };
 
 // log.txt: the head is streamed to the file as it arrives; the tail waits in memory for finish().
+// Removes terminal escape sequences (colours and cursor moves: ESC [ ... final, ESC ] ... BEL or
+// ESC \, ESC ( B and the like, and two-byte ESC x) from a stream, keeping its state across writes
+// so a sequence split between two reads is still removed. Build tools colour their output even into
+// a pipe.
+class EscapeFilter {
+ public:
+  std::string filter(std::string_view bytes);
+
+ private:
+  enum class State { Text, Escape, Intermediate, Csi, Osc, OscEscape };
+  State state_ = State::Text;
+};
+
 class LogFile : public OutputSink {
  public:
   LogFile(const std::filesystem::path& path, std::int64_t cap);
@@ -53,6 +66,7 @@ class LogFile : public OutputSink {
 
  private:
   HeadTail buffer_;
+  EscapeFilter escapes_;  // log.txt is read as text: no colour codes
   std::FILE* file_ = nullptr;
   std::size_t head_written_ = 0;
   bool finished_ = false;

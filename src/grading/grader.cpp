@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <regex>
 #include <system_error>
 
 #include "drivers/plan_resolver.hpp"
 #include "report/scoring.hpp"
 #include "util/fs.hpp"
+#include "util/text.hpp"
 #include "workspace/workspace.hpp"
 
 namespace runner::grading {
@@ -16,8 +19,37 @@ namespace fs = std::filesystem;
 
 std::string tests_summary(const report::Score& score) {
   std::string text = fmt::format("{} of {} tests passed", score.passed, score.tests.size());
-  if (score.did_not_run > 0) text += fmt::format(" ({} did not run)", score.did_not_run);
+  std::vector<std::string> notes;
+  // The test that was running when the job stopped is the one to look at, unless students may
+  // not see it.
+  for (const auto index : score.running) {
+    const auto& t = score.tests[index];
+    notes.push_back(t.visibility == pit::Visibility::Visible ? t.name + " was running"
+                                                             : "a hidden test was running");
+  }
+  if (score.did_not_run > 0) notes.push_back(fmt::format("{} did not run", score.did_not_run));
+  if (!notes.empty()) text += " (" + util::join(notes, ", ") + ")";
   return text;
+}
+
+// "package org.junit does not exist" in a test source: a test library the PIT's build lacks.
+// The build file comes from the PIT, so no submission can cause it (a student's own main code
+// importing a test library is the student's, and stays BUILD_FAILED).
+std::optional<std::string> missing_test_library(const std::string& compiler_output) {
+  static const std::regex missing(
+      R"((src/test/[^\s:]+\.java|\(a hidden test\))[^\n]*package )"
+      R"(((?:org\.junit|org\.hamcrest|org\.assertj|org\.mockito|junit)[\w.]*) does not exist)");
+  std::smatch m;
+  if (!std::regex_search(compiler_output, m, missing)) return std::nullopt;
+  return m[2].str();
+}
+
+// The run finished and not one of the PIT's tests reported: the test engines found none of
+// them (methods without a @Test they know). Nothing a submission does hides every test: its
+// failures are reported.
+bool no_pit_test_ran(const report::Score& score, const drivers::DriverResult& built) {
+  return !score.tests.empty() && built.stop_reason.empty() && score.running.empty() &&
+         score.did_not_run == static_cast<int>(score.tests.size());
 }
 
 // Decides the status from what the driver saw; scores are kept only where the README's status
@@ -32,12 +64,24 @@ void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pi
     v.output = fmt::format("memory limit exceeded (OutOfMemoryError, {} MB job); {}", pit.memory_mb,
                            tests_summary(v.score));
   } else if (built.compile_failed) {
-    v.status = Status::BuildFailed;
-    v.output = built.compiler_output;
+    const auto library = missing_test_library(built.compiler_output);
+    v.status = library ? Status::Error : Status::BuildFailed;
+    v.output = library ? "the PIT's tests do not compile: package " + *library +
+                             " does not exist (for staff: the PIT's build lacks that test "
+                             "library; `runner pit check <pit> --solution <zip>` shows it)"
+                       : built.compiler_output;
     report::zero_all(v.score);
   } else if (!built.tool_failure.empty()) {
     v.status = Status::Error;
     v.output = built.tool_failure;
+    report::zero_all(v.score);
+  } else if (no_pit_test_ran(v.score, built)) {
+    v.status = Status::Error;
+    v.output = fmt::format(
+        "none of the PIT's {} tests ran although the tests compiled and the run finished (for "
+        "staff: the test engines found no test in the PIT's classes; check their @Test "
+        "annotations: org.junit.Test or org.junit.jupiter.api.Test)",
+        v.score.tests.size());
     report::zero_all(v.score);
   } else {
     v.status = Status::Completed;
@@ -138,7 +182,8 @@ Verdict grade(const GradeRequest& request, const GradeContext& context) {
       progress(Progress::Scoring);
 
       if (!built.rejected.empty()) throw archive::InvalidArchive(built.rejected);
-      v.score = report::score_tests(built.streamed_tests, request.pit, built.stop_reason);
+      v.score = report::score_tests(built.streamed_tests, request.pit, built.stop_reason,
+                                    built.running_tests);
       conclude(v, built, request.pit);
     }
   } catch (const archive::InvalidArchive& e) {

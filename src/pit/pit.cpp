@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -103,13 +104,60 @@ bool is_relative_inside(const std::string& path) {
   return true;
 }
 
-std::vector<std::string> discover_test_classes(const fs::path& overlay) {
+// The `package` a Java source declares ("" for none): the first token after whitespace and
+// comments (a plain scan: a regex over a long comment would recurse deeply).
+std::string declared_package(const std::string& source) {
+  std::size_t i = 0;
+  while (i < source.size()) {
+    if (std::isspace(static_cast<unsigned char>(source[i]))) {
+      ++i;
+    } else if (source.compare(i, 2, "//") == 0) {
+      i = source.find('\n', i);
+    } else if (source.compare(i, 2, "/*") == 0) {
+      i = source.find("*/", i + 2);
+      if (i != std::string::npos) i += 2;
+    } else {
+      break;
+    }
+  }
+  if (i >= source.size() || source.compare(i, 7, "package") != 0) return "";
+  const auto end = source.find(';', i);
+  if (end == std::string::npos) return "";
+  std::string name;
+  for (const char c : source.substr(i + 7, end - i - 7)) {
+    if (!std::isspace(static_cast<unsigned char>(c))) name += c;
+  }
+  return name;
+}
+
+// The test classes under src/test/java, by their folder. A source whose `package` line does not
+// match its folder is an error: the runner (and Surefire) would look for a class that does not
+// exist, and every student would get "did not run" for every test.
+std::vector<std::string> discover_test_classes(const Fields& f, const fs::path& overlay,
+                                               const std::string& overlay_name) {
   std::vector<std::string> classes;
   const fs::path root = overlay / "src/test/java";
   if (!fs::is_directory(root)) return classes;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".java") continue;
-    std::string name = fs::relative(entry.path(), root).replace_extension().generic_string();
+    const fs::path rel = fs::relative(entry.path(), root);
+    std::string folder_package = rel.parent_path().generic_string();
+    std::replace(folder_package.begin(), folder_package.end(), '/', '.');
+    const std::string declared = declared_package(util::read_file(entry.path()));
+    if (declared != folder_package) {
+      std::string wanted = declared;
+      std::replace(wanted.begin(), wanted.end(), '.', '/');
+      f.fail("overlay",
+             overlay_name + "/src/test/java/" + rel.generic_string() +
+                 (declared.empty() ? " declares no package" : " declares package " + declared) +
+                 " but sits in " +
+                 (folder_package.empty() ? "the default package's folder"
+                                         : "the folder of package " + folder_package) +
+                 ": move it to " + overlay_name + "/src/test/java/" +
+                 (wanted.empty() ? "" : wanted + "/") + rel.filename().string() +
+                 " or fix its package line");
+    }
+    std::string name = fs::path(rel).replace_extension().generic_string();
     std::replace(name.begin(), name.end(), '/', '.');
     classes.push_back(name);
   }
@@ -273,13 +321,61 @@ const Rule* most_specific(const std::vector<Rule>& rules, const std::string& cla
   return best;
 }
 
+// A YAML error as a teacher can act on it: the line the mistake is on (yaml-cpp often notices it
+// on the next one) and what to change, instead of the parser's words.
+std::pair<int, std::string> explain_yaml_error(const std::string& text, const YAML::Exception& e) {
+  const std::vector<std::string> lines = util::split(text, '\n');
+  const int at = std::max(0, e.mark.line);
+  const auto line = [&](int i) {
+    return i >= 0 && i < static_cast<int>(lines.size()) ? lines[i] : "";
+  };
+  const auto indent = [](const std::string& l) { return l.find_first_not_of(' '); };
+  int previous = at - 1;  // the last non-blank line above the mark
+  while (previous >= 0 && util::trim(line(previous)).empty()) --previous;
+  const auto unclosed = [&](char open, char close) {
+    for (int i = at; i >= 0; --i) {
+      const std::string l = line(i);
+      if (std::count(l.begin(), l.end(), open) > std::count(l.begin(), l.end(), close)) return i;
+    }
+    return at;
+  };
+  if (e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
+    return {unclosed('[', ']') + 1, "a [ list is not closed with ]"};
+  }
+  if (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) {
+    return {unclosed('{', '}') + 1, "a { map is not closed with }"};
+  }
+  if (e.msg.rfind(YAML::ErrorMsg::TAB_IN_INDENTATION, 0) == 0) {
+    return {at + 1, "a tab in the indentation: YAML indents with spaces"};
+  }
+  if (e.msg == YAML::ErrorMsg::END_OF_MAP) {
+    return {at + 1, "the indentation of this line does not match the lines above it"};
+  }
+  if (e.msg == YAML::ErrorMsg::MAP_VALUE) {
+    const std::string above = util::trim(line(previous));
+    const bool above_is_pair = above.find(": ") != std::string::npos || above.ends_with(":") ||
+                               above.starts_with("- ") || above.starts_with("#");
+    if (previous >= 0 && !above_is_pair && above.find(':') != std::string::npos) {
+      return {previous + 1, "'" + above + "' is not `key: value`: put a space after the colon"};
+    }
+    if (previous >= 0 && !above.ends_with(":") && indent(line(at)) != std::string::npos &&
+        indent(line(previous)) != std::string::npos && indent(line(at)) > indent(line(previous))) {
+      return {at + 1, "this line is indented deeper than the line above it"};
+    }
+    return {at + 1, "a value holds ': ': put the value in quotes (title: \"a: b\")"};
+  }
+  return {at + 1, e.msg};
+}
+
 YAML::Node read_yaml(const std::string& file_name) {
   if (!fs::is_regular_file(file_name)) throw PitError(file_name + ": not found");
+  const std::string text = util::read_file(file_name);
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file_name);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw PitError(file_name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+    const auto [line, reason] = explain_yaml_error(text, e);
+    throw PitError(file_name + ":" + std::to_string(line) + ": invalid YAML: " + reason);
   }
   if (!root.IsMap()) throw PitError(file_name + ": expected a map of settings");
   return root;
@@ -367,7 +463,7 @@ void read_grading(Fields& f, Pit& pit) {
 // submission's build files are never used).
 void check_tests_and_build_files(Fields& f, Pit& pit) {
   const std::string overlay = pit.overlay_dir.lexically_relative(pit.dir).string();
-  pit.test_classes = discover_test_classes(pit.overlay_dir);
+  pit.test_classes = discover_test_classes(f, pit.overlay_dir, overlay);
   if (pit.test_classes.empty()) {
     f.fail("overlay", "provides no test classes under " + overlay + "/src/test/java");
   }

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <sys/random.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -93,6 +94,17 @@ void ResultStream::line(std::string_view text) {
   result(text.substr(tag + kResultTag.size()));
 }
 
+std::vector<TestCase> ResultStream::running() const {
+  std::vector<TestCase> out;
+  for (const auto& s : started_) {
+    const bool reported = std::any_of(tests_.begin(), tests_.end(), [&](const TestCase& t) {
+      return t.class_name == s.class_name && t.method == s.method;
+    });
+    if (!reported) out.push_back(s);
+  }
+  return out;
+}
+
 void ResultStream::result(std::string_view signed_json) {
   // " <64 hex> <json>"
   if (signed_json.size() < 66 || signed_json[0] != ' ' || signed_json[65] != ' ') {
@@ -116,6 +128,11 @@ void ResultStream::result(std::string_view signed_json) {
       done_ = true;
     } else if (kind == "rejected") {
       rejection_ = event.at("reason").get<std::string>();
+    } else if (kind == "started") {
+      TestCase test;
+      test.class_name = event.at("class").get<std::string>();
+      test.method = method_from_report_name(event.at("name").get<std::string>());
+      started_.push_back(std::move(test));
     } else if (kind == "test") {
       TestCase test;
       test.class_name = event.at("class").get<std::string>();

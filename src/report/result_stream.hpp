@@ -30,6 +30,9 @@ class ResultStream : public exec::OutputSink {
   void finish();
 
   const std::vector<TestCase>& tests() const { return tests_; }
+  // Tests the host said began and that have not reported (class and method; status and message
+  // unset): the ones running when the job stopped.
+  std::vector<TestCase> running() const;
   // What the host said of compiling: true, false, or nothing (it never got that far).
   std::optional<bool> compiled() const { return compiled_; }
   bool done() const { return done_; }  // the host said every test has reported
@@ -46,6 +49,7 @@ class ResultStream : public exec::OutputSink {
   std::function<bool(std::string_view)> drop_;
   std::string pending_;
   std::vector<TestCase> tests_;
+  std::vector<TestCase> started_;
   std::optional<bool> compiled_;
   bool done_ = false;
   std::optional<std::string> rejection_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace runner::report {
@@ -37,17 +38,26 @@ struct Candidate {
   std::string owner;  // the PIT class
   TestCase test;
   bool did_not_run = false;
+  bool was_running = false;  // began, never reported: running when the job stopped
 };
 
+// (PIT class, method) of the tests that were running when the job stopped.
+using Running = std::set<std::pair<std::string, std::string>>;
+
 void add_missing(std::vector<Candidate>& tests, const std::string& owner, const std::string& method,
-                 const std::string& reason) {
+                 const std::string& reason, const Running& running) {
   const bool present = std::any_of(tests.begin(), tests.end(), [&](const Candidate& c) {
     return c.owner == owner && base_method(c.test.method) == method;
   });
   if (present) return;
+  const bool was_running = running.count({owner, method}) > 0;
+  const std::string why = reason.empty() ? "the job stopped" : reason;
   TestCase missing{owner, method, TestStatus::Failed,
-                   reason.empty() ? "did not run" : "did not run: " + reason, 0};
-  tests.push_back({owner, missing, true});
+                   was_running      ? "was running when " + why
+                   : reason.empty() ? "did not run"
+                                    : "did not run: " + reason,
+                   0};
+  tests.push_back({owner, missing, !was_running, was_running});
 }
 
 // The reported results that belong to the PIT's test classes, each test once: an honest repeat
@@ -60,7 +70,7 @@ std::vector<Candidate> pit_results(const std::vector<TestCase>& reported, const 
     if (owner.empty()) continue;  // not one of the PIT's tests: the student's own, ignored
     const auto [it, fresh] = seen.emplace(std::pair(test.class_name, test.method), tests.size());
     if (fresh) {
-      tests.push_back({owner, test, false});
+      tests.push_back({owner, test, false, false});
       continue;
     }
     TestCase& first = tests[it->second].test;
@@ -75,23 +85,23 @@ std::vector<Candidate> pit_results(const std::vector<TestCase>& reported, const 
 // Tests named in weights and found in the PIT's sources must appear; then, up to
 // expected_tests, generic names for those a light scan cannot see (e.g. dynamic tests).
 void add_every_missing(std::vector<Candidate>& tests, const pit::Pit& pit,
-                       const std::string& missing_reason) {
+                       const std::string& missing_reason, const Running& running) {
   for (const auto& rule : pit.weights) {
     if (rule.method.empty()) continue;
     for (const auto& cls : pit.test_classes) {
       if (pit::class_matches(rule.class_name, cls)) {
-        add_missing(tests, cls, rule.method, missing_reason);
+        add_missing(tests, cls, rule.method, missing_reason, running);
       }
     }
   }
   for (const auto& known : pit.known_tests) {
     const auto hash = known.find('#');
-    add_missing(tests, known.substr(0, hash), known.substr(hash + 1), missing_reason);
+    add_missing(tests, known.substr(0, hash), known.substr(hash + 1), missing_reason, running);
   }
   const auto expected = static_cast<std::size_t>(pit.expected_tests.value_or(0));
   for (int k = 1; tests.size() < expected; ++k) {
     add_missing(tests, pit.test_classes.front(), "missing_test_" + std::to_string(k),
-                missing_reason);
+                missing_reason, running);
   }
 }
 
@@ -136,6 +146,7 @@ Score add_up(const std::vector<Candidate>& tests, const pit::Pit& pit) {
     if (c.test.status == TestStatus::Failed) ++score.failed;
     if (c.test.status == TestStatus::Skipped) ++score.skipped;
     if (c.did_not_run) ++score.did_not_run;
+    if (c.was_running) score.running.push_back(score.tests.size());
     score.tests.push_back(std::move(scored));
   }
   score.score = round2(earned);
@@ -150,9 +161,14 @@ double round2(double value) {
 }
 
 Score score_tests(const std::vector<TestCase>& reported, const pit::Pit& pit,
-                  const std::string& missing_reason) {
+                  const std::string& missing_reason, const std::vector<TestCase>& running) {
   std::vector<Candidate> tests = pit_results(reported, pit);
-  add_every_missing(tests, pit, missing_reason);
+  Running was_running;
+  for (const auto& t : running) {
+    const std::string owner = owning_class(pit, t.class_name);
+    if (!owner.empty()) was_running.insert({owner, base_method(t.method)});
+  }
+  add_every_missing(tests, pit, missing_reason, was_running);
   sort_in_source_order(tests, pit);
   return add_up(tests, pit);
 }

@@ -19,6 +19,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // /readyz: 200 while `not_ready` returns "", else 503 with its reason (a dependency down).
+  void set_readiness(std::function<std::string()> not_ready);
   // Binds and serves in the background; throws std::runtime_error when the port is taken.
   // Port 0 asks for an ephemeral port; port() tells which.
   void start(const std::string& host, int port);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <iostream>
 #include <mutex>
@@ -52,6 +53,33 @@ void write(const char* level, const std::string& message, const LogFields& f) {
   std::cerr << line << '\n' << std::flush;
 }
 }  // namespace
+
+void log_settings(const std::string& message,
+                  const std::vector<std::pair<std::string, std::string>>& settings) {
+  if (g_format.load() != config::LogFormat::Json) {
+    std::string text = message;
+    for (const auto& [label, value] : settings) text += "\n  " + label + ": " + value;
+    std::lock_guard lock(g_mutex);
+    std::cerr << timestamp() << " INFO  " << text << '\n' << std::flush;
+    return;
+  }
+  nlohmann::ordered_json config = nlohmann::ordered_json::object();
+  for (const auto& [label, value] : settings) {
+    std::string key;
+    for (const char c : label) {
+      key += c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    config[key] = value;
+  }
+  nlohmann::ordered_json j;
+  j["time"] = timestamp();
+  j["level"] = "INFO";
+  j["message"] = message;
+  j["config"] = config;
+  const std::string line = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  std::lock_guard lock(g_mutex);
+  std::cerr << line << '\n' << std::flush;
+}
 
 void set_log_format(config::LogFormat format) {
   g_format = format;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "grading/status.hpp"
+
 namespace runner::service {
 
 long long Metrics::now_ms() {
@@ -26,6 +28,15 @@ void Metrics::set_dependency_up(const std::string& dependency, bool up) {
   if (!inserted && it->second && !up) outages_[dependency]++;
   it->second = up;
   outages_.try_emplace(dependency, 0);
+}
+
+std::vector<std::string> Metrics::dependencies_down() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> down;
+  for (const auto& [name, up] : dependency_up_) {
+    if (!up) down.push_back(name);
+  }
+  return down;
 }
 
 bool Metrics::alive(std::chrono::milliseconds max_silence, int slots) const {
@@ -59,8 +70,14 @@ std::string Metrics::render() const {
   std::string out;
   std::lock_guard lock(mutex_);
   const auto same = [](long long n) { return n; };
+  // Every final status from the start, at 0: a rate() over a series that appears only with its
+  // first job would miss that job.
+  auto jobs = by_status_;
+  for (const auto& info : grading::statuses()) {
+    if (info.final) jobs.try_emplace(std::string(info.name), 0);
+  }
   labelled(out, "runner_jobs_total", "counter", "Jobs that reached a verdict, by status.", "status",
-           by_status_, same);
+           jobs, same);
   header(out, "runner_job_duration_seconds", "histogram", "Receive to verdict published.");
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     out += fmt::format("runner_job_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[i],

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace runner::service {
 
@@ -35,6 +36,8 @@ class Metrics {
   void polled() { last_poll_ms_ = now_ms(); }
   // Alive: a poll finished within `max_silence`, or every slot is busy grading.
   bool alive(std::chrono::milliseconds max_silence, int slots) const;
+  // The dependencies (postgres, s3, sqs) whose breaker is open now: empty means ready.
+  std::vector<std::string> dependencies_down() const;
   int in_flight() const { return in_flight_.load(); }
 
   std::string render() const;

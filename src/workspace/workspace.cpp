@@ -1,11 +1,13 @@
 #include "workspace/workspace.hpp"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
 #include "pit/glob.hpp"
 #include "util/crypto.hpp"
 #include "util/fs.hpp"
+#include "util/text.hpp"
 
 namespace runner::workspace {
 
@@ -87,6 +89,28 @@ void copy_overlay(const fs::path& overlay, const JobDirs& dirs) {
   }
 }
 
+// "missing required file src/main/java/p/A.java", and where the submission has a file of that
+// name instead (at the root, an Eclipse-style src/p/, a wrapper folder that was not unwrapped),
+// so the student knows what to move. The tree holds only what extraction wrote: no symlinks.
+std::string missing_required(const fs::path& project, const std::string& required) {
+  const std::string name = fs::path(required).filename().string();
+  std::vector<std::string> found;
+  for (auto it = fs::recursive_directory_iterator(project);
+       it != fs::recursive_directory_iterator(); ++it) {
+    if (it->is_regular_file() && it->path().filename() == name) {
+      found.push_back(util::relative_slash(it->path(), project));
+    }
+  }
+  std::string message = "missing required file " + required;
+  if (found.empty()) return message;
+  std::sort(found.begin(), found.end());
+  const std::size_t shown = std::min<std::size_t>(found.size(), 3);
+  std::vector<std::string> listed(found.begin(), found.begin() + static_cast<long>(shown));
+  if (found.size() > shown) listed.push_back("…");
+  return message + "; the submission has " + util::join(listed, ", ") + " instead (it must be at " +
+         required + ")";
+}
+
 }  // namespace
 
 std::string prepare_project(const fs::path& zip, const pit::Pit& pit, const archive::Limits& limits,
@@ -95,7 +119,7 @@ std::string prepare_project(const fs::path& zip, const pit::Pit& pit, const arch
   remove_protected(pit, dirs.project);
   for (const auto& required : pit.required) {
     if (!fs::is_regular_file(dirs.project / required)) {
-      throw archive::InvalidArchive("missing required file " + required);
+      throw archive::InvalidArchive(missing_required(dirs.project, required));
     }
   }
   const std::string digest = util::tree_sha256_hex(dirs.project);

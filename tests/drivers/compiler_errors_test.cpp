@@ -75,5 +75,30 @@ TEST(CompilerErrors, AHiddenTestIsNeverQuoted) {
             "the tests did not compile (the compiler's messages are about a hidden test)");
 }
 
+// Maven 3.8.7 offline with a dependency Debian does not package: the artifact, not "[Help 1]".
+TEST(LastErrorLine, NamesTheMissingArtifactAndSkipsMavensAdvice) {
+  const char* output =
+      "[ERROR] Failed to execute goal on project calculator: Could not resolve dependencies for "
+      "project edu.uoc:calculator:jar:1.0: Cannot access central "
+      "(https://repo.maven.apache.org/maven2) in offline mode and the artifact "
+      "org.assertj:assertj-core:jar:3.24.2 has not been downloaded from it before. -> [Help 1]\n"
+      "[ERROR] \n"
+      "[ERROR] Re-run Maven using the -X switch to enable full debug logging.\n"
+      "[ERROR] [Help 1] "
+      "http://cwiki.apache.org/confluence/display/MAVEN/DependencyResolutionException\n";
+  EXPECT_EQ(last_error_line(output),
+            "the PIT's build needs org.assertj:assertj-core:jar:3.24.2, which is not in the "
+            "offline repository (/usr/share/maven-repo, Debian's packages)");
+  EXPECT_EQ(last_error_line("[ERROR] Failed to execute goal x: compilation of the PIT broke\n"
+                            "[ERROR] -> [Help 1]\n[ERROR] Re-run Maven using the -X switch\n"),
+            "Failed to execute goal x: compilation of the PIT broke");
+  EXPECT_EQ(last_error_line("[ERROR] Failed to execute goal on project calculator: Could not "
+                            "resolve dependencies for project x:y:jar:1: Could not find artifact "
+                            "org.assertj:assertj-core:jar:3.24.2 in debian (file:///usr/share/"
+                            "maven-repo)\n[ERROR] -> [Help 1]\n"),
+            "the PIT's build needs org.assertj:assertj-core:jar:3.24.2, which is not in the "
+            "offline repository (/usr/share/maven-repo, Debian's packages)");
+}
+
 }  // namespace
 }  // namespace runner::drivers

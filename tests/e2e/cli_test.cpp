@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "support/shell.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -12,12 +14,8 @@ namespace runner {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CommandResult;
 using testing::TempDir;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out, err;
-};
 
 class CliTest : public ::testing::Test {
  protected:
@@ -25,15 +23,8 @@ class CliTest : public ::testing::Test {
   CommandResult run(const std::string& args, const std::string& env = "",
                     const fs::path& cwd = {}) {
     const fs::path dir = cwd.empty() ? tmp.path() : cwd;
-    const std::string cmd = "cd '" + dir.string() + "' && env -i PATH=/usr/bin:/bin " + env + " " +
-                            RUNNER_BINARY + " " + args + " >'" + (tmp / "out").string() + "' 2>'" +
-                            (tmp / "err").string() + "'";
-    const int status = std::system(cmd.c_str());
-    CommandResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = util::read_file(tmp / "out");
-    r.err = util::read_file(tmp / "err");
-    return r;
+    return testing::shell(
+        dir, "env -i PATH=/usr/bin:/bin " + env + " " + RUNNER_BINARY + " " + args, tmp.path());
   }
   fs::path example_zip(const std::string& name) {
     const fs::path zip = tmp / (name + ".zip");
@@ -98,16 +89,35 @@ TEST_F(CliTest, CheckConfigListsEverythingMissing) {
 }
 
 TEST_F(CliTest, CheckConfigPrintsTheBannerWithSecretsMasked) {
-  const CommandResult r = run("check-config", cloud_env);
+  const CommandResult r = run("check-config --no-connect", cloud_env);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("🚀 Runner Service starting..."), std::string::npos);
+  EXPECT_NE(r.out.find("🔎 Checking the configuration..."), std::string::npos);
+  EXPECT_EQ(r.out.find("Runner Service starting"), std::string::npos)
+      << "check-config starts nothing";
   EXPECT_NE(r.out.find("✓ Configuration loaded successfully"), std::string::npos);
   EXPECT_NE(r.out.find("📋 Configuration:"), std::string::npos);
   EXPECT_NE(r.out.find("postgresql://runner:****@127.0.0.1:5432/runner"), std::string::npos);
   EXPECT_NE(r.out.find("Sandbox:"), std::string::npos);
-  EXPECT_NE(r.out.find("✓ Runner initialization complete"), std::string::npos);
+  EXPECT_NE(r.out.find("✓ Configuration valid"), std::string::npos);
   EXPECT_EQ(r.out.find("hunter2"), std::string::npos);
   EXPECT_EQ(r.out.find("canary-secret-key"), std::string::npos);
+}
+
+// RUNNER_LOG_FORMAT=json: the banner is one JSON event (CloudWatch keeps it together), and
+// nothing else is printed.
+TEST_F(CliTest, CheckConfigInJsonModePrintsOneJsonEvent) {
+  const CommandResult r = run("check-config --no-connect", cloud_env + " RUNNER_LOG_FORMAT=json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  const std::string text = r.err;
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  const auto j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["level"], "INFO");
+  EXPECT_EQ(j["message"], "configuration valid");
+  EXPECT_EQ(j["config"]["database"], "postgresql://runner:****@127.0.0.1:5432/runner");
+  EXPECT_TRUE(j["config"].contains("sandbox"));
+  EXPECT_EQ(text.find("hunter2"), std::string::npos);
 }
 
 TEST_F(CliTest, DotenvFillsInAndTheEnvironmentWins) {
@@ -115,7 +125,7 @@ TEST_F(CliTest, DotenvFillsInAndTheEnvironmentWins) {
                    "AWS_REGION=eu-west-1\nAWS_S3_BUCKET=from-dotenv\n"
                    "AWS_SQS_QUEUE_URL=http://127.0.0.1:1/q\n"
                    "DATABASE_URL=postgresql://u:p@h:5432/d\n");
-  const CommandResult r = run("check-config", "AWS_REGION=eu-south-2");
+  const CommandResult r = run("check-config --no-connect", "AWS_REGION=eu-south-2");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("from-dotenv"), std::string::npos);
   EXPECT_NE(r.out.find("eu-south-2"), std::string::npos);
@@ -196,6 +206,30 @@ TEST_F(CliTest, PitCheckWithSolution) {
 }
 
 // A Maven PIT: pit check learns the build plan (as the first grade would) and says what it is.
+// A pom.xml needing a library the offline repository lacks: every submission would end ERROR,
+// so pit check fails, naming the artifact (not Maven's "[Help 1]" link).
+TEST_F(CliTest, PitCheckNamesTheArtifactThePomNeedsAndTheOfflineRepositoryLacks) {
+  const fs::path pit = tmp / "pits/calculator";
+  fs::create_directories(pit);
+  fs::copy(testing::source_dir() / "examples/pits/calculator", pit, fs::copy_options::recursive);
+  const fs::path pom = pit / "overlay/pom.xml";
+  std::string xml = util::read_file(pom);
+  xml.replace(xml.find("<dependencies>"), 14,
+              "<dependencies><dependency><groupId>org.assertj</groupId>"
+              "<artifactId>assertj-core</artifactId><version>3.24.2</version>"
+              "<scope>test</scope></dependency>");
+  util::write_file(pom, xml);
+  const CommandResult r =
+      run("pit check " + pit.string(), "RUNNER_CACHE_DIR=" + (tmp / "cache").string());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("✗ maven fails on the PIT's own files: the PIT's build needs "
+                       "org.assertj:assertj-core:jar:3.24.2, which is not in the offline "
+                       "repository"),
+            std::string::npos)
+      << r.out << r.err;
+  EXPECT_EQ(r.err.find("[Help 1]"), std::string::npos) << r.err;
+}
+
 TEST_F(CliTest, PitCheckLearnsAndShowsTheBuildPlan) {
   const std::string args =
       "pit check " + (testing::source_dir() / "examples/pits/calculator").string();

@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 
+#include "support/shell.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
 
@@ -16,24 +17,9 @@ namespace runner {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::shell;
 using testing::TempDir;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// Runs `command` with sh in `dir`, capturing both streams.
-CommandResult shell(const fs::path& dir, const std::string& command) {
-  const std::string cmd = "cd '" + dir.string() + "' && (" + command + ") >'" +
-                          (dir / "stdout").string() + "' 2>'" + (dir / "stderr").string() + "'";
-  const int status = std::system(cmd.c_str());
-  CommandResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = util::read_file(dir / "stdout");
-  r.err = util::read_file(dir / "stderr");
-  return r;
-}
 
 // The binary with only PATH, the sandbox level of the other CLI tests and a private cache.
 std::string runner_command(const fs::path& tmp, const std::string& args) {

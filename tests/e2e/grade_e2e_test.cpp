@@ -234,6 +234,58 @@ TEST_P(GradeE2E, AnIdenticalSubmissionGetsTheStoredVerdictAtOnce) {
   EXPECT_FALSE(grade(again, uncached, &cache, "sixth").cached_from);
 }
 
+// The PIT's fault is ERROR with a message for staff, never a student's BUILD_FAILED or 0 points.
+TEST_P(GradeE2E, APitTestNeedingALibraryTheBuildLacksIsErrorNotBuildFailed) {
+  make_pit();
+  util::write_file(tmp / "pits/calculator/overlay/src/test/java/edu/uoc/ExtraTest.java",
+                   "package edu.uoc;\nimport org.assertj.core.api.Assertions;\n"
+                   "public class ExtraTest {}\n");
+  const auto v = grade(submission_zip("correct"), make_pit());
+  ASSERT_EQ(v.status, Status::Error) << describe(v);
+  EXPECT_EQ(v.output,
+            "the PIT's tests do not compile: package org.assertj.core.api does not exist (for "
+            "staff: the PIT's build lacks that test library; `runner pit check <pit> --solution "
+            "<zip>` shows it)");
+  EXPECT_FALSE(v.host_fault);
+}
+
+TEST_P(GradeE2E, APitWhoseTestsTheEngineCannotFindIsErrorNotZeroPoints) {
+  make_pit();
+  util::write_file(tmp / "pits/calculator/overlay/src/test/java/edu/uoc/CalculatorTest.java",
+                   "package edu.uoc;\npublic class CalculatorTest { public void adds() {} }\n");
+  // Its weights name methods that no longer have a @Test: gone too.
+  const fs::path yaml = tmp / "pits/calculator/pit.yaml";
+  util::write_file(
+      yaml, std::regex_replace(util::read_file(yaml), std::regex("weights:\n(  [^\n]*\n)*"), ""));
+  const auto v = grade(submission_zip("correct"), make_pit());
+  ASSERT_EQ(v.status, Status::Error) << describe(v);
+  EXPECT_EQ(v.output.rfind("none of the PIT's 6 tests ran although the tests compiled", 0), 0u)
+      << v.output;
+  EXPECT_EQ(v.score.score, 0);
+}
+
+// The test host brings both frameworks: a JUnit 4 test in a JUnit 5 PIT (and the reverse) runs
+// and counts, whatever the build file names.
+TEST_P(GradeE2E, TestsOfTheOtherJUnitFrameworkRunToo) {
+  make_pit();
+  const bool pit_is_junit4 = GetParam().pit == "calculator-gradle";
+  const std::string other =
+      pit_is_junit4 ? "package edu.uoc;\nimport org.junit.jupiter.api.Test;\n"
+                      "import static org.junit.jupiter.api.Assertions.assertEquals;\n"
+                      "class OtherFrameworkTest {\n  @Test void addsZero() {\n"
+                      "    assertEquals(2, new Calculator().add(2, 0));\n  }\n}\n"
+                    : "package edu.uoc;\nimport org.junit.Test;\n"
+                      "import static org.junit.Assert.assertEquals;\n"
+                      "public class OtherFrameworkTest {\n  @Test public void addsZero() {\n"
+                      "    assertEquals(2, new Calculator().add(2, 0));\n  }\n}\n";
+  util::write_file(tmp / "pits/calculator/overlay/src/test/java/edu/uoc/OtherFrameworkTest.java",
+                   other);
+  const auto v = grade(submission_zip("correct"), make_pit({{"expected_tests", "7"}}));
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  EXPECT_EQ(v.score.passed, 7) << describe(v);
+  EXPECT_EQ(statuses(v)["OtherFrameworkTest.addsZero"], TestStatus::Passed) << describe(v);
+}
+
 TEST_P(GradeE2E, WrappedFolderWithMacJunkIsUnwrapped) {
   const fs::path zip = tmp / "wrapped.zip";
   ZipBuilder()
@@ -282,6 +334,15 @@ TEST_P(GradeE2E, InfiniteLoopTimesOutPromptly) {
   ASSERT_EQ(v.status, Status::Timeout) << describe(v);
   EXPECT_LT(elapsed, std::chrono::milliseconds(timeout_ms) + 10s);
   EXPECT_NE(v.output.find("time limit"), std::string::npos);
+  // add() loops: the verdict names the test that was running, not "did not run" like the rest.
+  EXPECT_NE(v.output.find("(CalculatorTest.adds was running"), std::string::npos) << v.output;
+  for (const auto& t : v.score.tests) {
+    if (t.name == "CalculatorTest.adds") {
+      EXPECT_EQ(t.output, "was running when the time limit stopped the job");
+    } else if (t.status == TestStatus::Failed) {
+      EXPECT_EQ(t.output, "did not run: the time limit stopped the job") << t.name;
+    }
+  }
 }
 
 TEST_P(GradeE2E, FiftyMegabytesOfOutputAreCapped) {

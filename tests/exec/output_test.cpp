@@ -51,6 +51,20 @@ TEST(LogFile, StreamsHeadAndAppendsTailOnFinish) {
   EXPECT_TRUE(text.ends_with("THE END\n"));
 }
 
+// Maven's and Gradle's colours (and a title escape) never reach log.txt, even split across reads.
+TEST(LogFile, DropsTerminalEscapesEvenSplitAcrossWrites) {
+  runner::testing::TempDir tmp;
+  const auto path = tmp / "log.txt";
+  {
+    LogFile log(path, 1000);
+    log.write("\x1b[1;31m[ERROR]\x1b[m Failed\n\x1b");
+    log.write("[0");
+    log.write("m> Task :test\x1b]0;gradle\x07 done\x1b]2;t\x1b\\!\x1b(B\n");
+    log.finish();
+  }
+  EXPECT_EQ(util::read_file(path), "[ERROR] Failed\n> Task :test done!\n");
+}
+
 TEST(MarkerWatch, SeesMarkersSplitAcrossWrites) {
   std::vector<std::string> seen;
   MarkerWatch w({"T E S T S", "OutOfMemoryError"},

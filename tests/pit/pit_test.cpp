@@ -19,6 +19,7 @@ class PitTest : public ::testing::Test {
     fs::create_directories(dir / "overlay/src/test/java/edu/uoc");
     util::write_file(dir / "overlay/pom.xml", "<project/>");
     util::write_file(dir / "overlay/src/test/java/edu/uoc/CalcTest.java",
+                     "/* Teacher's tests. */\n// package wrong;\npackage edu.uoc;\n"
                      "class CalcTest {\n"
                      "  @Test void adds() {}\n"
                      "  @Test\n  @DisplayName(\"x\")\n  public void divides() {}\n"
@@ -135,6 +136,24 @@ TEST_F(PitTest, SelectorsMustNameRealTestsAndSuggestTheClosest) {
   EXPECT_EQ(error("id: calc\nweights:\n  edu.uoc.CalcTest#legacy: 2\n"), "");
 }
 
+// Otherwise every student gets "did not run" for every test (the class is looked up by folder).
+TEST_F(PitTest, ATestWhosePackageDoesNotMatchItsFolderIsAnError) {
+  util::write_file(dir / "overlay/src/test/java/edu/uoc/CalcTest.java",
+                   "package edu.school;\nclass CalcTest { @Test void adds() {} }\n");
+  EXPECT_EQ(error("id: calc\n"),
+            file() +
+                ": overlay: overlay/src/test/java/edu/uoc/CalcTest.java declares package "
+                "edu.school but sits in the folder of package edu.uoc: move it to "
+                "overlay/src/test/java/edu/school/CalcTest.java or fix its package line");
+  util::write_file(dir / "overlay/src/test/java/edu/uoc/CalcTest.java",
+                   "class CalcTest { @Test void adds() {} }\n");
+  EXPECT_EQ(error("id: calc\n"),
+            file() +
+                ": overlay: overlay/src/test/java/edu/uoc/CalcTest.java declares no package "
+                "but sits in the folder of package edu.uoc: move it to "
+                "overlay/src/test/java/CalcTest.java or fix its package line");
+}
+
 TEST_F(PitTest, VisibilityByTheMostSpecificRule) {
   const Pit pit = load(
       "id: calc\ndefault_visibility: after_published\nvisibility:\n  CalcTest: visible\n"
@@ -172,8 +191,30 @@ TEST_F(PitTest, BuildFilesMustComeFromThePit) {
   EXPECT_EQ(error("id: calc\nbuild: javac\n"), "");
 }
 
+// The line the mistake is on (yaml-cpp notices some a line later) and what to change.
+TEST_F(PitTest, YamlErrorsNameTheLineOfTheMistakeAndWhatToChange) {
+  EXPECT_EQ(error("id: calc\ntitle: x\ntimeout_ms:60000\nmemory_mb: 512\n"),
+            file() +
+                ":3: invalid YAML: 'timeout_ms:60000' is not `key: value`: put a space "
+                "after the colon");
+  EXPECT_EQ(error("id: calc\nweights:\n  CalcTest#adds: 2\n CalcTest#divides: 3\n"),
+            file() +
+                ":4: invalid YAML: the indentation of this line does not match the lines "
+                "above it");
+  EXPECT_EQ(error("id: calc\nprotected: [a, b\nmax_score: 1\n"),
+            file() + ":2: invalid YAML: a [ list is not closed with ]");
+  EXPECT_EQ(error("id: calc\ntitle: a: b\n"),
+            file() +
+                ":2: invalid YAML: a value holds ': ': put the value in quotes (title: "
+                "\"a: b\")");
+  EXPECT_EQ(error("id: calc\n\ttitle: x\n"),
+            file() + ":2: invalid YAML: a tab in the indentation: YAML indents with spaces");
+  EXPECT_EQ(error("id: calc\nweights:\n  CalcTest#adds: 2\n    CalcTest#divides: 3\n"),
+            file() + ":4: invalid YAML: this line is indented deeper than the line above it");
+}
+
 TEST_F(PitTest, RejectsBrokenYamlAndMissingFile) {
-  EXPECT_EQ(error("id: [calc\n").rfind(file() + ":2: invalid YAML", 0), 0u);
+  EXPECT_EQ(error("id: [calc\n"), file() + ":1: invalid YAML: a [ list is not closed with ]");
   fs::remove(dir / "pit.yaml");
   EXPECT_THROW(load_pit(dir, {}), PitError);
 }

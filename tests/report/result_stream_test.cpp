@@ -36,6 +36,28 @@ const std::string kFailed =
     R"j("type":"org.opentest4j.AssertionFailedError","message":"expected: <3> but was: <4>",)j"
     R"j("time":0.001})j";
 
+// "started" events: the test that began and never reported was running when the job stopped.
+TEST(ResultStream, ATestThatBeganAndNeverReportedIsRunning) {
+  const std::string key = new_result_key_hex();
+  Collect log;
+  ResultStream stream(key, log);
+  stream.write(signed_line(
+      key, R"j({"event":"started","class":"edu.uoc.CalculatorTest","name":"adds()"})j"));
+  stream.write(signed_line(key, kPassed));
+  stream.write(signed_line(
+      key, R"j({"event":"started","class":"edu.uoc.CalculatorTest","name":"divides()"})j"));
+  // A forged "started" (no valid signature) names nothing.
+  stream.write(std::string(kResultTag) + " " + std::string(64, '0') +
+               R"j( {"event":"started","class":"edu.uoc.CalculatorTest","name":"powers()"})j" +
+               "\n");
+  stream.finish();
+  ASSERT_EQ(stream.running().size(), 1u);
+  EXPECT_EQ(stream.running()[0].class_name, "edu.uoc.CalculatorTest");
+  EXPECT_EQ(stream.running()[0].method, "divides");
+  EXPECT_EQ(stream.tests().size(), 1u);
+  EXPECT_EQ(stream.rejected(), 1);
+}
+
 TEST(ResultStream, KeysAreFreshAndLongEnough) {
   const std::string a = new_result_key_hex(), b = new_result_key_hex();
   EXPECT_EQ(a.size(), 64u);

@@ -58,6 +58,19 @@ TEST(Scoring, EachTestCarriesItsVisibility) {
   EXPECT_EQ(s.tests[3].visibility, pit::Visibility::AfterDueDate);  // powers: did not run
 }
 
+TEST(Scoring, TheTestRunningAtTheStopIsNamedApartFromThoseThatNeverBegan) {
+  const pit::Pit pit = scanned_pit();
+  const Score s = score_tests({passed("adds")}, pit, "the time limit stopped the job",
+                              {{"edu.uoc.CalcTest", "divides", TestStatus::Passed, "", 0}});
+  ASSERT_EQ(s.tests.size(), 4u);
+  EXPECT_EQ(s.tests[2].name, "CalcTest.divides");
+  EXPECT_EQ(s.tests[2].status, TestStatus::Failed);
+  EXPECT_EQ(s.tests[2].output, "was running when the time limit stopped the job");
+  EXPECT_EQ(s.running, std::vector<std::size_t>{2});
+  EXPECT_EQ(s.did_not_run, 2);  // subtracts, powers
+  EXPECT_EQ(s.tests[1].output, "did not run: the time limit stopped the job");
+}
+
 TEST(Scoring, WeightsAndMaxScoreScale) {
   pit::Pit pit = scanned_pit();
   pit.max_score = 10;

@@ -290,6 +290,23 @@ TEST_F(ServiceE2E, MigrateIsIdempotentAndEnqueueSendsAJobThatGetsGraded) {
   stop(runner);
 }
 
+// A job for a PIT no worker has would fail on every worker: enqueue refuses it and says which
+// PITs there are.
+TEST_F(ServiceE2E, EnqueueRefusesAPitTheRunnerDoesNotHave) {
+  auto& s = stack();
+  RunnerProcess enqueue(
+      s.env(), log_file("enqueue"),
+      {"enqueue", s.zip("correct").string(), "--pit", "calculatr", "--submission-id", "typo-1"});
+  ASSERT_EQ(enqueue.wait(30s), 2) << enqueue.log();
+  EXPECT_NE(
+      enqueue.log().find("✗ no PIT 'calculatr' in RUNNER_PITS_DIR (" + (s.dir() / "pits").string() +
+                         "); it has calculator; did you mean 'calculator'?"),
+      std::string::npos)
+      << enqueue.log();
+  EXPECT_EQ(s.messages_left(), 0);
+  EXPECT_FALSE(s.row("typo-1").has_value());
+}
+
 TEST_F(ServiceE2E, HealthzAndMetricsReportTheWorker) {
   auto& s = stack();
   const int port = free_port();
@@ -301,6 +318,7 @@ TEST_F(ServiceE2E, HealthzAndMetricsReportTheWorker) {
   const std::string base =
       "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:" + std::to_string(port);
   EXPECT_EQ(sh(base + "/healthz").second, "200");
+  EXPECT_EQ(sh(base + "/readyz").second, "200");
   const auto metrics = sh("curl -s http://127.0.0.1:" + std::to_string(port) + "/metrics").second;
   EXPECT_NE(metrics.find("runner_jobs_total{status=\"COMPLETED\"} 1"), std::string::npos)
       << metrics;
@@ -308,12 +326,15 @@ TEST_F(ServiceE2E, HealthzAndMetricsReportTheWorker) {
   EXPECT_NE(metrics.find("runner_jobs_in_flight 0"), std::string::npos);
   EXPECT_NE(metrics.find("runner_errors_total{dependency=\"db\"} 0"), std::string::npos);
   stop(runner);
-  // JSON lines carry the fields CloudWatch queries on.
-  bool found = false;
+  // JSON mode prints JSON lines only (the banner is one event), with the fields CloudWatch
+  // queries on.
+  bool found = false, banner = false;
   std::istringstream lines(runner.log());
   for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] != '{') continue;
+    if (line.empty()) continue;
+    ASSERT_EQ(line[0], '{') << "not a JSON line: " << line;
     auto j = nlohmann::json::parse(line);
+    if (j.value("message", "") == "runner starting") banner = j.contains("config");
     if (j.value("stage", "") == "grade") {
       EXPECT_EQ(j["submission_id"], "metrics-1");
       EXPECT_EQ(j["pit_id"], "calculator");
@@ -322,6 +343,33 @@ TEST_F(ServiceE2E, HealthzAndMetricsReportTheWorker) {
     }
   }
   EXPECT_TRUE(found) << runner.log();
+  EXPECT_TRUE(banner) << runner.log();
+}
+
+// check-config contacts what the worker needs: PostgreSQL with its schema, the bucket, the
+// queue; one line each, and exit 1 naming what does not answer.
+TEST_F(ServiceE2E, CheckConfigChecksThatEachDependencyAnswers) {
+  auto& s = stack();
+  RunnerProcess good(s.env(), log_file("good"), {"check-config"});
+  ASSERT_EQ(good.wait(60s), 0) << good.log();
+  EXPECT_NE(good.log().find("✓ PostgreSQL: "), std::string::npos) << good.log();
+  EXPECT_NE(good.log().find("answers, schema up to date"), std::string::npos) << good.log();
+  EXPECT_NE(good.log().find("✓ S3: s3://"), std::string::npos) << good.log();
+  EXPECT_NE(good.log().find("✓ SQS: "), std::string::npos) << good.log();
+
+  const int closed = free_port();  // nothing listens there
+  RunnerProcess bad(s.env(std::nullopt, {{"DATABASE_URL", "postgresql://postgres@127.0.0.1:" +
+                                                              std::to_string(closed) + "/postgres"},
+                                         {"AWS_S3_BUCKET", "no-such-bucket"}}),
+                    log_file("bad"), {"check-config"});
+  ASSERT_EQ(bad.wait(120s), 1) << bad.log();
+  EXPECT_NE(bad.log().find("✗ PostgreSQL: postgresql://postgres@127.0.0.1:" +
+                           std::to_string(closed) + "/postgres: "),
+            std::string::npos)
+      << bad.log();
+  EXPECT_NE(bad.log().find("✗ S3: s3://no-such-bucket: no such bucket"), std::string::npos)
+      << bad.log();
+  EXPECT_NE(bad.log().find("✓ SQS: "), std::string::npos) << bad.log();
 }
 
 // What another uid could do with a path: list it (folders) or open it for reading (files).

@@ -1,5 +1,6 @@
 // The worker's pure parts: message parsing, PIT id safety, retry delays, breakers, metrics text.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <atomic>
 #include <thread>
@@ -8,6 +9,7 @@
 #include "grading/status.hpp"
 #include "grading/verdict.hpp"
 #include "service/breaker.hpp"
+#include "service/http_server.hpp"
 #include "service/job_message.hpp"
 #include "service/job_policy.hpp"
 #include "service/metrics.hpp"
@@ -125,6 +127,55 @@ TEST(Statuses, OneTableForNamesAndTheSqlList) {
   v.status = grading::Status::InvalidSubmission;
   EXPECT_EQ(grading::to_json(v)["status"], "INVALID_SUBMISSION");
   EXPECT_FALSE(grading::parse_status("DONE"));
+}
+
+// A second runner on the same port fails to start instead of sharing it (SO_REUSEPORT).
+TEST(HttpServer, ASecondServerOnTheSamePortFailsToStart) {
+  HttpServer first([] { return true; }, [] { return std::string(); });
+  first.start("127.0.0.1", 0);
+  ASSERT_GT(first.port(), 0);
+  HttpServer second([] { return true; }, [] { return std::string(); });
+  try {
+    second.start("127.0.0.1", first.port());
+    FAIL() << "the second server shares port " << first.port();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
+        std::string::npos)
+        << e.what();
+  }
+}
+
+// /readyz is 503 with the reason while a dependency is down; /healthz is about liveness only.
+TEST(HttpServer, ReadinessIsApartFromLiveness) {
+  std::string down = "postgres down";
+  HttpServer server([] { return true; }, [] { return std::string(); });
+  server.set_readiness([&] { return down; });
+  server.start("127.0.0.1", 0);
+  httplib::Client client("127.0.0.1", server.port());
+  auto ready = client.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_EQ(ready->body, "not ready: postgres down\n");
+  auto alive = client.Get("/healthz");
+  ASSERT_TRUE(alive);
+  EXPECT_EQ(alive->status, 200);
+  down.clear();
+  ready = client.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+}
+
+TEST(Metrics, EveryFinalStatusHasASeriesBeforeTheFirstJob) {
+  const std::string text = Metrics().render();
+  for (const char* status :
+       {"COMPLETED", "BUILD_FAILED", "TIMEOUT", "MEMORY_LIMIT", "INVALID_SUBMISSION", "ERROR"}) {
+    EXPECT_NE(text.find(std::string("runner_jobs_total{status=\"") + status + "\"} 0\n"),
+              std::string::npos)
+        << status << "\n"
+        << text;
+  }
+  EXPECT_EQ(text.find("status=\"QUEUED\""), std::string::npos);
 }
 
 TEST(Metrics, RendersPrometheusText) {

@@ -87,6 +87,24 @@ TEST_F(WorkspaceTest, MissingRequiredFileIsAnInvalidSubmission) {
   }
 }
 
+// The student's file at the root, or in an Eclipse-style src/p/: the reason says where it is.
+TEST_F(WorkspaceTest, MissingRequiredFileNamesWhatTheStudentSentInstead) {
+  pit.required = {"src/main/java/p/A.java"};
+  for (const auto& [zip, where] : std::vector<std::pair<ZipBuilder, std::string>>{
+           {ZipBuilder().file("A.java", "a").file("notes.txt", "n"), "A.java"},
+           {ZipBuilder().file("src/p/A.java", "a").file("src/p/B.java", "b"), "src/p/A.java"}}) {
+    try {
+      prepare(zip);
+      FAIL() << "accepted";
+    } catch (const archive::InvalidArchive& e) {
+      EXPECT_EQ(std::string(e.what()),
+                "missing required file src/main/java/p/A.java; the "
+                "submission has " +
+                    where + " instead (it must be at src/main/java/p/A.java)");
+    }
+  }
+}
+
 TEST_F(WorkspaceTest, JobFoldersAreFreshAndPrivate) {
   const JobDirs a = JobDirs::create(tmp / "work");
   const JobDirs b = JobDirs::create(tmp / "work");

@@ -55,6 +55,16 @@ final class ResultChannel {
     send("{\"event\":\"compiled\",\"ok\":" + ok + "}");
   }
 
+  /** A test began: if the job is stopped now, the runner names it as the one that was running. */
+  synchronized void started(String className, String name) {
+    send(
+        "{\"event\":\"started\",\"class\":"
+            + quote(className, MAX_NAME)
+            + ",\"name\":"
+            + quote(name, MAX_NAME)
+            + "}");
+  }
+
   synchronized void test(
       String className, String name, String status, String type, String message, double seconds) {
     // Escaping can make a line of control characters too long for one atomic write: the message

@@ -50,6 +50,9 @@ final class ResultListener implements TestExecutionListener {
   @Override
   public void executionStarted(TestIdentifier id) {
     started.put(id, System.nanoTime());
+    if (id.isTest()) {
+      channel.started(LegacyReportingUtils.getClassName(plan, id), id.getLegacyReportingName());
+    }
   }
 
   @Override

@@ -117,8 +117,7 @@ def main():
         if syntax.returncode != 0:
             problems.append(f"block {number}: not valid shell: {syntax.stderr.strip()}")
         for leftover in re.findall(r"\$\{?[A-Z][A-Z_]+\}?", rendered):
-            if leftover.strip("${}") not in ("EOF",):
-                problems.append(f"block {number}: {leftover} has no example value")
+            problems.append(f"block {number}: {leftover} has no example value")
         if "..." in rendered.replace("…", ""):
             problems.append(f"block {number}: a '...' placeholder")
         for command in commands(rendered):

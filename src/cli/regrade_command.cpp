@@ -85,9 +85,9 @@ int rescore_all(const std::vector<db::GradedRow>& rows, const pit::Pit& pit, boo
     }
     const fs::path file = scratch / "feedback.json";
     s3.get_object(bucket, row.feedback_key, file, 16u << 20);
-    grading::Verdict stored;
-    grading::read_json(nlohmann::ordered_json::parse(util::read_file(file)), stored);
     const auto json = nlohmann::ordered_json::parse(util::read_file(file));
+    grading::Verdict stored;
+    grading::read_json(json, stored);
     stored.submission_id = row.id;
     const grading::Rescored r = grading::rescore(stored, pit);
     if (!r.refused.empty()) {

@@ -233,7 +233,8 @@ Selector read_selector(const Fields& f, const YAML::Node& key_node, const std::s
     f.fail(key_node, section, quoted + " is not Class or Class#method");
   }
   Selector sel{m[1].str(), m[4].str()};
-  if (classes_named(pit, sel.class_name).empty()) {
+  const auto named = classes_named(pit, sel.class_name);
+  if (named.empty()) {
     // "FractionTest.adds": a method written with a dot.
     const auto dot = sel.class_name.rfind('.');
     if (sel.method.empty() && dot != std::string::npos) {
@@ -255,7 +256,7 @@ Selector read_selector(const Fields& f, const YAML::Node& key_node, const std::s
            quoted + " names no test class of the overlay (src/test/java)" + hint);
   }
   if (!sel.method.empty()) {
-    const auto methods = methods_of(pit, classes_named(pit, sel.class_name));
+    const auto methods = methods_of(pit, named);
     if (std::find(methods.begin(), methods.end(), sel.method) == methods.end()) {
       std::string hint;
       if (auto near = util::closest(sel.method, methods)) {

@@ -335,7 +335,9 @@ log "image: $(in_image "$image_user_spec" "${image_entry[@]}" version) as user $
 size_total=$(du -sxm "$root" | cut -f1)
 
 zip_dir=$(mktemp -d)
-(cd "$repo/examples/submissions/correct" && zip -qr "$zip_dir/correct.zip" .)
+(cd "$repo/examples/submissions/correct" && zip -qr "$zip_dir/calculator.zip" .)
+(cd "$repo/examples/submissions-python/correct" && zip -qr "$zip_dir/calculator-py.zip" .)
+cp "$zip_dir/calculator.zip" "$zip_dir/calculator-gradle.zip"
 
 # The slot uids (200000+) are host-wide: a grade here must not overlap a sandbox test elsewhere
 # on this machine, whose processes the runner's kill-by-uid would take for its own (and back).
@@ -357,7 +359,7 @@ grade() {
   shift 3
   out=/tmp/grade-$name
   mkdir -p "$root/tmp"
-  cp "$zip_dir/correct.zip" "$root/tmp/correct.zip"
+  cp "$zip_dir/$pit.zip" "$root/tmp/correct.zip"  # the PIT's correct example submission
   chmod 0644 "$root/tmp/correct.zip"
   wait_for_free_slot_uids
   t=$(now)
@@ -431,7 +433,7 @@ if [[ $td_root == ro ]]; then
   mount --rbind "$root" "$root"
   mount -o remount,bind,ro "$root"
 fi
-for pit in calculator calculator-gradle; do
+for pit in calculator calculator-gradle calculator-py; do
   grade "fargate-taskdef-$pit" "$td_user" "$pit" \
     /usr/bin/setpriv --bounding-set="$td_caps" --inh-caps=-all /usr/bin/env "${td_env[@]}"
 done
@@ -453,7 +455,7 @@ log "task definition as emulated: user $td_user, capabilities ${td_caps#-all,}, 
 for line in "${results[@]}"; do log "$line"; done
 failed=0
 for name in image-user-none fargate-taskdef-calculator fargate-taskdef-calculator-gradle \
-  fargate-taskdef-auto; do
+  fargate-taskdef-calculator-py fargate-taskdef-auto; do
   if ! full_marks "$name"; then
     log "FAIL: $name is not COMPLETED with full marks (see $work/$name.{json,stderr,log.txt})"
     failed=1

@@ -45,6 +45,8 @@ runtime_packages=(
   openjdk-17-jdk-headless maven gradle junit5 junit4 libsurefire-java libasm-java
   libmaven-compiler-plugin-java libmaven-resources-plugin-java libmaven-jar-plugin-java
   libmaven-dependency-plugin-java
+  # what Python PITs run with: Debian's interpreter and pytest (docs/python.md)
+  python3 python3-pytest
   libzip4 libpqxx-6.4 libseccomp2 libyaml-cpp0.7 libpugixml1v5 libfmt9 libcurl4 libssl3
   libcpp-httplib0.11 ca-certificates
   tini curl libcap2-bin
@@ -62,6 +64,8 @@ all_packages=(
   openjdk-17-jdk-headless maven gradle junit5 junit4 libsurefire-java libasm-java
   libmaven-compiler-plugin-java libmaven-resources-plugin-java libmaven-jar-plugin-java
   libmaven-dependency-plugin-java
+  # Python PITs: Debian's interpreter and pytest (docs/python.md)
+  python3-pytest
   # tests, examples and benchmarks (7zip's 7zz and python3 also build the archive-style tests)
   zip unzip 7zip python3 hyperfine time
   # the sandbox: bubblewrap for the start-up comparison (bench/sandbox_startup.sh); setcap for

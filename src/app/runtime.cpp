@@ -22,7 +22,9 @@ Runtime Runtime::build(const config::Environment& env, config::Purpose purpose,
   auto loaded = config::load_settings(env, purpose);
   auto& invalid = loaded.problems.invalid;
   invalid.insert(invalid.end(), dotenv_errors.begin(), dotenv_errors.end());
-  if (!loaded.problems.empty()) throw ConfigError(config::format_problems(loaded.problems));
+  if (!loaded.problems.empty()) {
+    throw ConfigError(loaded.problems, loaded.settings.log_format == config::LogFormat::Json);
+  }
   Runtime runtime;
   runtime.env_ = env;
   runtime.settings_ = std::move(loaded.settings);

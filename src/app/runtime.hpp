@@ -23,7 +23,18 @@ namespace runner::app {
 // variable), ending with a newline.
 class ConfigError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  ConfigError(const config::Problems& problems, bool json)
+      : std::runtime_error(config::format_problems(problems)),
+        one_line_(config::problems_in_one_line(problems)),
+        json_(json) {}
+  // "missing: AWS_REGION, DATABASE_URL; invalid: RUNNER_TIMEOUT_MS: ...": for one log event.
+  const std::string& one_line() const { return one_line_; }
+  // RUNNER_LOG_FORMAT=json was asked for (and valid): the error is to be one JSON event too.
+  bool json() const { return json_; }
+
+ private:
+  std::string one_line_;
+  bool json_;
 };
 
 class Runtime {

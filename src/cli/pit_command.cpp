@@ -19,7 +19,7 @@ namespace {
 // submissions will be graded with it or with the build tool, and why. False when the runner
 // could not even try (no sandbox, no toolchain).
 bool print_build_plan(const app::Runtime& runtime, const pit::Pit& pit) {
-  if (pit.build == pit::BuildTool::Javac) return true;
+  if (pit.build == pit::BuildTool::Javac || pit.build == pit::BuildTool::Pytest) return true;
   if (!pit.build_plan) {
     std::cout << "  build plan: off (build_plan: false): " << pit::to_string(pit.build)
               << " runs for every submission\n";
@@ -63,15 +63,15 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
     return 1;
   }
   std::cout << fmt::format(
-      "✓ PIT {} is valid: build {}, {} test class(es), {} test method(s) "
-      "found, timeout {} ms, memory {} MB\n",
-      pit.id, pit::to_string(pit.build), pit.test_classes.size(), pit.known_tests.size(),
-      pit.timeout_ms, pit.memory_mb);
+      "✓ PIT {} is valid: {} with {}, {} test(s) found in {} test class(es) or file(s), "
+      "timeout {} ms, memory {} MB\n",
+      pit.id, pit.rules().name, pit::to_string(pit.build), pit.known_tests.size(),
+      pit.test_classes.size(), pit.timeout_ms, pit.memory_mb);
   if (!pit.expected_tests) {
-    std::cout << "  note: expected_tests is not set: tests that never report (after a "
-                 "System.exit, say) will not count as failed\n";
+    std::cout << "  note: expected_tests is not set: tests that never report (after the "
+                 "process exits early, say) will not count as failed\n";
   } else if (static_cast<int>(pit.known_tests.size()) != *pit.expected_tests) {
-    std::cout << fmt::format("  note: expected_tests is {} but {} @Test methods were found\n",
+    std::cout << fmt::format("  note: expected_tests is {} but {} tests were found\n",
                              *pit.expected_tests, pit.known_tests.size());
   }
   if (!print_build_plan(*runtime, pit)) return 1;

@@ -10,7 +10,12 @@ std::optional<app::Runtime> load_runtime(config::Purpose purpose) {
   try {
     return app::Runtime::load(purpose);
   } catch (const app::ConfigError& e) {
-    std::cerr << e.what();
+    if (e.json()) {
+      service::set_log_format(config::LogFormat::Json);
+      service::log_error(e.one_line());
+    } else {
+      std::cerr << e.what();
+    }
     return std::nullopt;
   }
 }

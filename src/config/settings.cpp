@@ -224,6 +224,14 @@ std::string format_problems(const Problems& problems) {
   return out;
 }
 
+std::string problems_in_one_line(const Problems& problems) {
+  std::string out = "configuration invalid:";
+  if (!problems.missing.empty()) out += " missing " + util::join(problems.missing, ", ");
+  if (!problems.missing.empty() && !problems.invalid.empty()) out += ";";
+  if (!problems.invalid.empty()) out += " invalid " + util::join(problems.invalid, "; ");
+  return out;
+}
+
 std::string mask_database_url(const std::string& url) {
   // URL form: scheme://user:password@host... (up to the last '@': a password may hold a raw
   // one), and a password=... query parameter.

@@ -87,6 +87,8 @@ LoadResult load_settings(const Environment& env, Purpose purpose);
 
 // The fail-fast message that lists every problem (README, "Configuration"), ending with a newline.
 std::string format_problems(const Problems& problems);
+// The same in one line, for a log event.
+std::string problems_in_one_line(const Problems& problems);
 
 // "postgres://user:****@host:5432/db" (and ?password=****); keyword form "password=****",
 // quoted values included.

@@ -1,6 +1,13 @@
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <regex>
 #include <stdexcept>
+#include <system_error>
 
 #include "drivers/driver.hpp"
 #include "drivers/step.hpp"
@@ -39,6 +46,25 @@ Toolchain Toolchain::discover(int jdk_version, const fs::path& share_dir,
                              "/usr/lib/jvm/" + prefix + "-*/bin/javac; see scripts/install.sh)");
   }
   return tools;
+}
+
+void create_job_file(const fs::path& path, const std::string& content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(), "cannot create " + path.string());
+  ::fchmod(fd, 0644);  // readable by the job whatever the runner's umask
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw std::system_error(err, std::generic_category(), "cannot write " + path.string());
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
 }
 
 std::string maven_jvm_options(const Toolchain& tools) {
@@ -250,6 +276,16 @@ std::string compiler_errors(const std::string& output, const fs::path& project,
                : output;
   }
   return util::truncate_utf8(util::trim(kept), max_bytes);
+}
+
+std::string stop_reason(const exec::RunResult& run, const DriverResult& result, bool done,
+                        const std::string& process) {
+  if (result.timed_out) return "the time limit stopped the job";
+  if (result.out_of_memory) return "the memory limit stopped the job";
+  if (done) return "";
+  if (run.signal == SIGXFSZ) return "the job wrote a file larger than the file size limit";
+  if (run.signal != 0) return process + " was killed by signal " + sigabbrev_np(run.signal);
+  return process + " ended before it (exit code " + std::to_string(run.exit_code) + ")";
 }
 
 }  // namespace runner::drivers

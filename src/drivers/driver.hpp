@@ -1,5 +1,5 @@
 #pragma once
-// A build driver turns a prepared project into test reports: javac, Maven or Gradle.
+// A build driver turns a prepared project into test reports: javac, Maven, Gradle or pytest.
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -30,6 +30,8 @@ struct Toolchain {
   std::filesystem::path testhost_jar;
   std::filesystem::path testhost_archive;  // its class-data-sharing archive; empty when absent
   std::filesystem::path maven_archive;     // the same for Maven's own JVM
+  // Python PITs: Debian's interpreter (with python3-pytest), never one a PATH would find first.
+  std::filesystem::path python = "/usr/bin/python3";
   // Where Maven and Gradle PITs' build plans are cached (plan_resolver.hpp); empty: no plans,
   // the build tool runs for every submission.
   std::filesystem::path plan_dir;

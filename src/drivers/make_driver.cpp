@@ -1,6 +1,7 @@
 #include "drivers/driver.hpp"
 #include "drivers/gradle_driver.hpp"
 #include "drivers/maven_driver.hpp"
+#include "drivers/pytest_driver.hpp"
 #include "drivers/testhost_driver.hpp"
 
 namespace runner::drivers {
@@ -13,6 +14,8 @@ std::unique_ptr<Driver> make_driver(pit::BuildTool tool) {
       return std::make_unique<GradleDriver>();
     case pit::BuildTool::Javac:
       return std::make_unique<JavacDriver>();
+    case pit::BuildTool::Pytest:
+      return std::make_unique<PytestDriver>();
   }
   return nullptr;
 }

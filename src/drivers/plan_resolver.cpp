@@ -266,7 +266,8 @@ std::string plan_key(const pit::Pit& pit, const Toolchain& tools) {
 }
 
 std::optional<BuildPlan> plan_for(const PlanContext& c) {
-  if (c.pit.build == pit::BuildTool::Javac || !c.pit.build_plan || c.tools.plan_dir.empty()) {
+  if (c.pit.build == pit::BuildTool::Javac || c.pit.build == pit::BuildTool::Pytest ||
+      !c.pit.build_plan || c.tools.plan_dir.empty()) {
     return std::nullopt;
   }
   try {

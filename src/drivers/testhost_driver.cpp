@@ -52,27 +52,6 @@ std::vector<fs::path> java_sources(const fs::path& dir) {
   return files;
 }
 
-// A runner-made file in the job folder, which the job's uid owns: created afresh (never through
-// whatever the job may have put there) and readable by the job.
-void create_job_file(const fs::path& path, const std::string& content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw std::system_error(errno, std::generic_category(), "cannot create " + path.string());
-  ::fchmod(fd, 0644);  // readable by the job whatever the runner's umask
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      throw std::system_error(err, std::generic_category(), "cannot write " + path.string());
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-}
-
 // One source path a line. Names with a line break never get here: the archive rules reject
 // control characters.
 fs::path write_source_list(const fs::path& path, const std::vector<fs::path>& sources) {
@@ -94,18 +73,6 @@ bool is_security_manager_warning(std::string_view line) {
          (line.find("etSecurityManager") != std::string_view::npos ||
           line.find("terminally deprecated method in java.lang.System") != std::string_view::npos ||
           line.find("runner.testhost.StudentPolicy") != std::string_view::npos);
-}
-
-// What ended a run before every test reported, in words for the verdict.
-std::string stop_reason(const exec::RunResult& run, const DriverResult& result, bool done) {
-  if (result.timed_out) return "the time limit stopped the job";
-  if (result.out_of_memory) return "the memory limit stopped the job";
-  if (done) return "";
-  if (run.signal == SIGXFSZ) return "the job wrote a file larger than the file size limit";
-  if (run.signal != 0) {
-    return std::string("the test JVM was killed by signal ") + sigabbrev_np(run.signal);
-  }
-  return "the test JVM ended before it (exit code " + std::to_string(run.exit_code) + ")";
 }
 
 }  // namespace
@@ -198,7 +165,7 @@ void conclude_host_run(const DriverInput& in, const StepResult& step,
     in.log.write("[runner] " + std::to_string(stream.rejected()) +
                  " result line(s) failed verification and were ignored\n");
   }
-  result.stop_reason = stop_reason(step.run, result, stream.done());
+  result.stop_reason = stop_reason(step.run, result, stream.done(), "the test JVM");
   if (stream.rejection()) {
     result.rejected = *stream.rejection();
     return;

@@ -61,8 +61,8 @@ void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pi
                            tests_summary(v.score));
   } else if (built.out_of_memory) {
     v.status = Status::MemoryLimit;
-    v.output = fmt::format("memory limit exceeded (OutOfMemoryError, {} MB job); {}", pit.memory_mb,
-                           tests_summary(v.score));
+    v.output =
+        fmt::format("memory limit of {} MB exceeded; {}", pit.memory_mb, tests_summary(v.score));
   } else if (built.compile_failed) {
     const auto library = missing_test_library(built.compiler_output);
     v.status = library ? Status::Error : Status::BuildFailed;
@@ -79,9 +79,13 @@ void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pi
     v.status = Status::Error;
     v.output = fmt::format(
         "none of the PIT's {} tests ran although the tests compiled and the run finished (for "
-        "staff: the test engines found no test in the PIT's classes; check their @Test "
-        "annotations: org.junit.Test or org.junit.jupiter.api.Test)",
-        v.score.tests.size());
+        "staff: {})",
+        v.score.tests.size(),
+        pit.language == pit::Language::Python
+            ? "pytest collected none of the PIT's tests; check the names: test_*.py files, "
+              "test_* functions, Test* classes without __init__"
+            : "the test engines found no test in the PIT's classes; check their @Test "
+              "annotations: org.junit.Test or org.junit.jupiter.api.Test");
     report::zero_all(v.score);
   } else {
     v.status = Status::Completed;

@@ -10,6 +10,8 @@ std::string to_string(BuildTool tool) {
       return "gradle";
     case BuildTool::Javac:
       return "javac";
+    case BuildTool::Pytest:
+      return "pytest";
   }
   return "?";
 }
@@ -18,6 +20,7 @@ std::optional<BuildTool> parse_build_tool(const std::string& s) {
   if (s == "maven") return BuildTool::Maven;
   if (s == "gradle") return BuildTool::Gradle;
   if (s == "javac") return BuildTool::Javac;
+  if (s == "pytest") return BuildTool::Pytest;
   return std::nullopt;
 }
 

@@ -5,10 +5,10 @@
 
 namespace runner::pit {
 
-enum class BuildTool { Maven, Gradle, Javac };
+enum class BuildTool { Maven, Gradle, Javac, Pytest };
 
 std::string to_string(BuildTool tool);
-// "maven", "gradle" or "javac"; nullopt for anything else.
+// "maven", "gradle", "javac" or "pytest"; nullopt for anything else.
 std::optional<BuildTool> parse_build_tool(const std::string& s);
 
 }  // namespace runner::pit

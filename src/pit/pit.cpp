@@ -104,89 +104,6 @@ bool is_relative_inside(const std::string& path) {
   return true;
 }
 
-// The `package` a Java source declares ("" for none): the first token after whitespace and
-// comments (a plain scan: a regex over a long comment would recurse deeply).
-std::string declared_package(const std::string& source) {
-  std::size_t i = 0;
-  while (i < source.size()) {
-    if (std::isspace(static_cast<unsigned char>(source[i]))) {
-      ++i;
-    } else if (source.compare(i, 2, "//") == 0) {
-      i = source.find('\n', i);
-    } else if (source.compare(i, 2, "/*") == 0) {
-      i = source.find("*/", i + 2);
-      if (i != std::string::npos) i += 2;
-    } else {
-      break;
-    }
-  }
-  if (i >= source.size() || source.compare(i, 7, "package") != 0) return "";
-  const auto end = source.find(';', i);
-  if (end == std::string::npos) return "";
-  std::string name;
-  for (const char c : source.substr(i + 7, end - i - 7)) {
-    if (!std::isspace(static_cast<unsigned char>(c))) name += c;
-  }
-  return name;
-}
-
-// The test classes under src/test/java, by their folder. A source whose `package` line does not
-// match its folder is an error: the runner (and Surefire) would look for a class that does not
-// exist, and every student would get "did not run" for every test.
-std::vector<std::string> discover_test_classes(const Fields& f, const fs::path& overlay,
-                                               const std::string& overlay_name) {
-  std::vector<std::string> classes;
-  const fs::path root = overlay / "src/test/java";
-  if (!fs::is_directory(root)) return classes;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".java") continue;
-    const fs::path rel = fs::relative(entry.path(), root);
-    std::string folder_package = rel.parent_path().generic_string();
-    std::replace(folder_package.begin(), folder_package.end(), '/', '.');
-    const std::string declared = declared_package(util::read_file(entry.path()));
-    if (declared != folder_package) {
-      std::string wanted = declared;
-      std::replace(wanted.begin(), wanted.end(), '.', '/');
-      f.fail("overlay",
-             overlay_name + "/src/test/java/" + rel.generic_string() +
-                 (declared.empty() ? " declares no package" : " declares package " + declared) +
-                 " but sits in " +
-                 (folder_package.empty() ? "the default package's folder"
-                                         : "the folder of package " + folder_package) +
-                 ": move it to " + overlay_name + "/src/test/java/" +
-                 (wanted.empty() ? "" : wanted + "/") + rel.filename().string() +
-                 " or fix its package line");
-    }
-    std::string name = fs::path(rel).replace_extension().generic_string();
-    std::replace(name.begin(), name.end(), '/', '.');
-    classes.push_back(name);
-  }
-  std::sort(classes.begin(), classes.end());
-  return classes;
-}
-
-// A light scan of the test sources for @Test, @ParameterizedTest and @RepeatedTest methods
-// (JUnit 4 and 5).
-std::vector<std::string> discover_test_methods(const fs::path& overlay,
-                                               const std::vector<std::string>& classes) {
-  static const std::regex test_method(
-      R"(@(?:org\.junit\.(?:jupiter\.(?:api|params)\.)?)?(?:Test|ParameterizedTest|RepeatedTest)\b)"
-      R"((?:\s*\([^)]*\))?\s*)"
-      R"((?:@[\w.]+(?:\([^)]*\))?\s*)*(?:(?:public|protected|private|static|final)\s+)*)"
-      R"(void\s+(\w+)\s*\()");
-  std::vector<std::string> methods;
-  for (const auto& cls : classes) {
-    std::string rel = cls;
-    std::replace(rel.begin(), rel.end(), '.', '/');
-    const std::string source = util::read_file(overlay / "src/test/java" / (rel + ".java"));
-    for (auto it = std::sregex_iterator(source.begin(), source.end(), test_method);
-         it != std::sregex_iterator(); ++it) {
-      methods.push_back(cls + "#" + (*it)[1].str());
-    }
-  }
-  return methods;
-}
-
 // The test classes a selector's class part names (simple or fully qualified).
 std::vector<std::string> classes_named(const Pit& pit, const std::string& selector) {
   std::vector<std::string> found;
@@ -209,9 +126,16 @@ std::vector<std::string> methods_of(const Pit& pit, const std::vector<std::strin
   return methods;
 }
 
+// "CalculatorTest" of "edu.x.CalculatorTest"; "test_calc.py::TestPower" of
+// "tests/test_calc.py::TestPower".
 std::vector<std::string> simple_names(const std::vector<std::string>& classes) {
   std::vector<std::string> names;
-  for (const auto& c : classes) names.push_back(c.substr(c.rfind('.') + 1));
+  for (const auto& c : classes) {
+    names.push_back(c.find('/') != std::string::npos || c.ends_with(".py") ||
+                            c.find("::") != std::string::npos
+                        ? c.substr(c.substr(0, c.find("::")).rfind('/') + 1)
+                        : c.substr(c.rfind('.') + 1));
+  }
   return names;
 }
 
@@ -224,20 +148,18 @@ struct Selector {
 
 Selector read_selector(const Fields& f, const YAML::Node& key_node, const std::string& section,
                        const Pit& pit) {
-  static const std::regex selector(
-      R"(^([A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*)(#([A-Za-z_$][\w$]*))?$)");
+  const LanguageRules& lang = pit.rules();
   const std::string key = key_node.Scalar();
   const std::string quoted = "'" + key + "'";
-  std::smatch m;
-  if (!std::regex_match(key, m, selector)) {
-    f.fail(key_node, section, quoted + " is not Class or Class#method");
-  }
-  Selector sel{m[1].str(), m[4].str()};
+  const auto parts = lang.split_selector(key, {pit.test_classes, pit.known_tests});
+  if (!parts) f.fail(key_node, section, quoted + " is not " + std::string(lang.selector_form));
+  Selector sel{parts->class_name, parts->method};
   const auto named = classes_named(pit, sel.class_name);
+  const std::string method_sep = pit.language == Language::Java ? "#" : "::";
   if (named.empty()) {
     // "FractionTest.adds": a method written with a dot.
     const auto dot = sel.class_name.rfind('.');
-    if (sel.method.empty() && dot != std::string::npos) {
+    if (pit.language == Language::Java && sel.method.empty() && dot != std::string::npos) {
       const std::string cls = sel.class_name.substr(0, dot);
       const std::string method = sel.class_name.substr(dot + 1);
       const auto owners = classes_named(pit, cls);
@@ -250,20 +172,22 @@ Selector read_selector(const Fields& f, const YAML::Node& key_node, const std::s
     }
     std::string hint;
     if (auto near = util::closest(sel.class_name, simple_names(pit.test_classes))) {
-      hint = "; did you mean '" + *near + (sel.method.empty() ? "" : "#" + sel.method) + "'?";
+      hint =
+          "; did you mean '" + *near + (sel.method.empty() ? "" : method_sep + sel.method) + "'?";
     }
     f.fail(key_node, section,
-           quoted + " names no test class of the overlay (src/test/java)" + hint);
+           quoted + " names none of the overlay's " + std::string(lang.tests_described) + hint);
   }
   if (!sel.method.empty()) {
     const auto methods = methods_of(pit, named);
     if (std::find(methods.begin(), methods.end(), sel.method) == methods.end()) {
       std::string hint;
       if (auto near = util::closest(sel.method, methods)) {
-        hint = "; did you mean '" + sel.class_name + "#" + *near + "'?";
+        hint = "; did you mean '" + sel.class_name + method_sep + *near + "'?";
       }
       f.fail(key_node, section,
-             quoted + " names no @Test method of " + sel.class_name + " in the overlay" + hint);
+             quoted + " names no " + std::string(lang.test_described) + " of " + sel.class_name +
+                 " in the overlay" + hint);
     }
   }
   return sel;
@@ -396,17 +320,27 @@ void read_identity(Fields& f, Pit& pit) {
     f.fail("id", "'" + pit.id + "' must equal the folder name '" + folder_name + "'");
   }
   if (f.has("title")) pit.title = f.scalar("title");
-  if (f.has("language") && f.scalar("language") != "java") {
-    f.fail("language", "'" + f.scalar("language") + "' is not supported (java)");
+  if (f.has("language")) {
+    const auto language = parse_language(f.scalar("language"));
+    if (!language) {
+      f.fail("language", "'" + f.scalar("language") + "' is not one of " + language_names());
+    }
+    pit.language = *language;
   }
 }
 
 // How the job runs: build tool, time, memory, network, what student code may do.
 void read_run_settings(Fields& f, const PitDefaults& defaults, Pit& pit) {
-  pit.build = defaults.build;
+  const LanguageRules& lang = pit.rules();
+  pit.build = pit.language == Language::Java ? defaults.build : lang.builds.front();
   if (f.has("build")) {
     auto tool = parse_build_tool(f.scalar("build"));
-    if (!tool) f.fail("build", "'" + f.scalar("build") + "' is not one of maven, gradle, javac");
+    if (!tool || std::find(lang.builds.begin(), lang.builds.end(), *tool) == lang.builds.end()) {
+      std::vector<std::string> names;
+      for (const auto b : lang.builds) names.push_back(to_string(b));
+      f.fail("build", "'" + f.scalar("build") + "' is not one of " + util::join(names, ", ") +
+                          " (language: " + std::string(lang.name) + ")");
+    }
     pit.build = *tool;
   }
   pit.timeout_ms = defaults.timeout_ms;
@@ -437,6 +371,7 @@ void read_files(Fields& f, Pit& pit) {
   if (!fs::is_directory(pit.overlay_dir)) {
     f.fail("overlay", "folder '" + pit.overlay_dir.string() + "' does not exist");
   }
+  pit.protected_globs = pit.rules().protected_globs;
   if (f.has("protected")) pit.protected_globs = f.strings("protected");
   if (f.has("required")) {
     pit.required = f.strings("required");
@@ -464,11 +399,17 @@ void read_grading(Fields& f, Pit& pit) {
 // submission's build files are never used).
 void check_tests_and_build_files(Fields& f, Pit& pit) {
   const std::string overlay = pit.overlay_dir.lexically_relative(pit.dir).string();
-  pit.test_classes = discover_test_classes(f, pit.overlay_dir, overlay);
-  if (pit.test_classes.empty()) {
-    f.fail("overlay", "provides no test classes under " + overlay + "/src/test/java");
+  const LanguageRules& lang = pit.rules();
+  try {
+    TestInventory found = lang.discover(pit.overlay_dir, overlay);
+    pit.test_classes = std::move(found.classes);
+    pit.known_tests = std::move(found.tests);
+  } catch (const std::invalid_argument& e) {
+    f.fail("overlay", e.what());
   }
-  pit.known_tests = discover_test_methods(pit.overlay_dir, pit.test_classes);
+  if (pit.test_classes.empty()) {
+    f.fail("overlay", "provides no " + std::string(lang.tests_described) + " (in " + overlay + ")");
+  }
   if (f.has("weights")) read_weights(f, pit);
   read_visibility(f, pit);
   if (pit.build == BuildTool::Maven && !fs::exists(pit.overlay_dir / "pom.xml")) {
@@ -483,6 +424,10 @@ void check_tests_and_build_files(Fields& f, Pit& pit) {
 
 bool class_matches(const std::string& selector, const std::string& fqcn) {
   if (selector == fqcn) return true;
+  // Python: a file by its path's tail, a class by its name; a file names its classes too.
+  if (fqcn.ends_with("/" + selector) || fqcn.ends_with("::" + selector)) return true;
+  const auto nested = fqcn.find("::");
+  if (nested != std::string::npos && class_matches(selector, fqcn.substr(0, nested))) return true;
   return selector.find('.') == std::string::npos && fqcn.ends_with("." + selector);
 }
 
@@ -507,9 +452,8 @@ std::vector<std::string> hidden_test_sources(const Pit& pit) {
   std::vector<std::string> files;
   for (const auto& cls : pit.test_classes) {
     if (source_visible(pit, cls)) continue;
-    std::string rel = cls;
-    std::replace(rel.begin(), rel.end(), '.', '/');
-    files.push_back("src/test/java/" + rel + ".java");
+    const std::string file = pit.rules().source_of(cls);
+    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
   }
   return files;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pit/build_tool.hpp"
+#include "pit/language.hpp"
 
 namespace runner::pit {
 
@@ -17,7 +18,8 @@ class PitError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// `Class` or `Class#method`; Class is a simple or fully qualified name.
+// `Class` or `Class#method` (Java; Class is a simple or fully qualified name), or as pytest names
+// tests (Python: `test_calc.py::test_adds`, `TestPower::test_squares`): LanguageRules.
 struct WeightRule {
   std::string class_name;
   std::string method;  // empty: every test of the class
@@ -43,6 +45,7 @@ struct VisibilityRule {
 struct Pit {
   std::string id;
   std::string title;
+  Language language = Language::Java;
   BuildTool build = BuildTool::Maven;
   int timeout_ms = 120000;
   int memory_mb = 1024;
@@ -50,7 +53,7 @@ struct Pit {
   std::optional<int> expected_tests;
   std::filesystem::path dir;
   std::filesystem::path overlay_dir;
-  std::vector<std::string> protected_globs{"src/test/**"};
+  std::vector<std::string> protected_globs{"src/test/**"};  // the language's when not set
   std::vector<std::string> required;
   std::vector<WeightRule> weights;
   double default_weight = 1;
@@ -68,12 +71,14 @@ struct Pit {
   // "files" (read and write in the project folder), "network".
   std::vector<std::string> student_permissions;
 
-  // Fully qualified names of the test classes the overlay provides (from src/test/java).
-  // Only their tests are scored.
+  // The test classes the overlay provides (TestInventory::classes: Java fully qualified names,
+  // Python test files and classes). Only their tests are scored.
   std::vector<std::string> test_classes;
-  // "fqcn#method" of the test methods found in those sources. Each is expected: one that never
+  // "class#method" of the tests found in those sources. Each is expected: one that never
   // reported (the JVM died, a test hung) counts as failed. Never used to decide what passed.
   std::vector<std::string> known_tests;
+
+  const LanguageRules& rules() const { return pit::rules(language); }
 };
 
 // What the PIT inherits when it does not say.
@@ -100,7 +105,9 @@ bool source_visible(const Pit& pit, const std::string& fqcn);
 // is not source_visible.
 std::vector<std::string> hidden_test_sources(const Pit& pit);
 
-// True when `selector` (simple or fully qualified) names the class `fqcn`.
+// True when `selector` names the class `fqcn`: Java, the class by its simple or fully qualified
+// name; Python, the file or class by a path suffix ("test_calc.py" names "tests/test_calc.py"
+// and its classes, "TestPower" names "tests/test_calc.py::TestPower").
 bool class_matches(const std::string& selector, const std::string& fqcn);
 
 }  // namespace runner::pit

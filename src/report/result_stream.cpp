@@ -126,6 +126,8 @@ void ResultStream::result(std::string_view signed_json) {
       compiled_ = event.at("ok").get<bool>();
     } else if (kind == "done") {
       done_ = true;
+    } else if (kind == "out_of_memory") {
+      out_of_memory_ = true;
     } else if (kind == "rejected") {
       rejection_ = event.at("reason").get<std::string>();
     } else if (kind == "started") {

@@ -36,6 +36,8 @@ class ResultStream : public exec::OutputSink {
   // What the host said of compiling: true, false, or nothing (it never got that far).
   std::optional<bool> compiled() const { return compiled_; }
   bool done() const { return done_; }  // the host said every test has reported
+  // The host said a test ran out of memory (Python's MemoryError), then exited.
+  bool out_of_memory() const { return out_of_memory_; }
   // Why the host refused the submission (a class in a reserved package, ...), if it did.
   const std::optional<std::string>& rejection() const { return rejection_; }
   int rejected() const { return rejected_; }  // tagged lines with a bad signature or shape
@@ -52,6 +54,7 @@ class ResultStream : public exec::OutputSink {
   std::vector<TestCase> started_;
   std::optional<bool> compiled_;
   bool done_ = false;
+  bool out_of_memory_ = false;
   std::optional<std::string> rejection_;
   int rejected_ = 0;
 };

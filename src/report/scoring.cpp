@@ -10,17 +10,29 @@
 namespace runner::report {
 namespace {
 
-std::string simple_name(const std::string& fqcn) {
-  const auto dot = fqcn.rfind('.');
-  return dot == std::string::npos ? fqcn : fqcn.substr(dot + 1);
+// How a test is named in feedback: "CalculatorTest.adds" (Java), "test_calc.py::test_adds" and
+// "test_calc.py::TestPower::test_squares" (Python, as pytest names it, less the folders).
+std::string display_name(const std::string& class_name, const std::string& method) {
+  if (class_name.find("::") != std::string::npos || class_name.ends_with(".py")) {
+    const std::string file = class_name.substr(0, class_name.find("::"));
+    return class_name.substr(file.rfind('/') + 1) + "::" + method;
+  }
+  const auto dot = class_name.rfind('.');
+  return (dot == std::string::npos ? class_name : class_name.substr(dot + 1)) + "." + method;
 }
 
-// The PIT test class a report's classname belongs to ("a.B$Nested" belongs to "a.B"), or "".
+// The PIT test class a report's classname belongs to ("a.B$Nested" belongs to "a.B", Python's
+// "t.py::TestA::TestB" to "t.py::TestA"), or "". The longest match wins.
 std::string owning_class(const pit::Pit& pit, const std::string& class_name) {
+  std::string owner;
   for (const auto& cls : pit.test_classes) {
-    if (class_name == cls || class_name.starts_with(cls + "$")) return cls;
+    if ((class_name == cls || class_name.starts_with(cls + "$") ||
+         class_name.starts_with(cls + "::")) &&
+        cls.size() > owner.size()) {
+      owner = cls;
+    }
   }
-  return {};
+  return owner;
 }
 
 // "adds[2]" -> "adds": weights name methods, not invocations.
@@ -88,10 +100,21 @@ void add_every_missing(std::vector<Candidate>& tests, const pit::Pit& pit,
                        const std::string& missing_reason, const Running& running) {
   for (const auto& rule : pit.weights) {
     if (rule.method.empty()) continue;
+    // The classes the rule names; when the sources show which of them define the method (a
+    // Python file names its classes too), only those.
+    std::vector<std::string> named;
+    std::vector<std::string> defining;
     for (const auto& cls : pit.test_classes) {
-      if (pit::class_matches(rule.class_name, cls)) {
-        add_missing(tests, cls, rule.method, missing_reason, running);
+      if (!pit::class_matches(rule.class_name, cls)) continue;
+      named.push_back(cls);
+      const std::string test = cls + "#" + rule.method;
+      if (std::find(pit.known_tests.begin(), pit.known_tests.end(), test) !=
+          pit.known_tests.end()) {
+        defining.push_back(cls);
       }
+    }
+    for (const auto& cls : defining.empty() ? named : defining) {
+      add_missing(tests, cls, rule.method, missing_reason, running);
     }
   }
   for (const auto& known : pit.known_tests) {
@@ -133,7 +156,7 @@ Score add_up(const std::vector<Candidate>& tests, const pit::Pit& pit) {
     const double max = pit::weight_of(pit, c.owner, base_method(c.test.method)) * scale;
     const bool passed = c.test.status == TestStatus::Passed;
     ScoredTest scored;
-    scored.name = simple_name(c.test.class_name) + "." + c.test.method;
+    scored.name = display_name(c.test.class_name, c.test.method);
     scored.class_name = c.test.class_name;
     scored.status = c.test.status;
     scored.max_score = round2(max);

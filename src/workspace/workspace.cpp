@@ -1,7 +1,6 @@
 #include "workspace/workspace.hpp"
 
 #include <algorithm>
-#include <array>
 #include <vector>
 
 #include "pit/glob.hpp"
@@ -30,27 +29,8 @@ JobDirs JobDirs::create(const fs::path& work_dir) {
   return d;
 }
 
-bool is_reserved_path(const std::string& rel) {
-  // Build files: the PIT's are used, or none; a student's could run arbitrary build logic.
-  static const std::array<std::string_view, 12> root_build_files{
-      "pom.xml",         "build.gradle",        "build.gradle.kts",
-      "settings.gradle", "settings.gradle.kts", "gradle.properties",
-      "gradlew",         "gradlew.bat",         "mvnw",
-      "mvnw.cmd",        "build.xml",           "init.gradle"};
-  static const std::array<std::string_view, 3> root_build_dirs{".mvn/", "gradle/", "buildSrc/"};
-  for (auto f : root_build_files) {
-    if (rel == f) return true;
-  }
-  for (auto d : root_build_dirs) {
-    if (rel.starts_with(d)) return true;
-  }
-  // Test-framework configuration found on the classpath would change how the tests run.
-  const std::string leaf = fs::path(rel).filename().string();
-  if (leaf == "junit-platform.properties" || leaf == "allure.properties") return true;
-  // A module descriptor changes how every tool compiles and runs the tests (and breaks them).
-  if (leaf == "module-info.java") return true;
-  if (rel.find("META-INF/services/") != std::string::npos) return true;
-  return false;
+bool is_reserved_path(const pit::Pit& pit, const std::string& rel) {
+  return pit.rules().is_reserved(rel);
 }
 
 namespace {
@@ -70,7 +50,7 @@ void remove_protected(const pit::Pit& pit, const fs::path& project) {
     relative_at_depth[depth] = depth == 0 ? name : relative_at_depth[depth - 1] + "/" + name;
     const std::string& rel = relative_at_depth[depth];
     const bool is_dir = it->is_directory();
-    bool drop = !is_dir && is_reserved_path(rel);
+    bool drop = !is_dir && is_reserved_path(pit, rel);
     for (const auto& glob : pit.protected_globs) drop = drop || pit::glob_match(glob, rel);
     if (drop) {
       doomed.push_back(it->path());
@@ -80,12 +60,13 @@ void remove_protected(const pit::Pit& pit, const fs::path& project) {
   for (const auto& p : doomed) fs::remove_all(p);
 }
 
-// The overlay over the project, except its tests: those go to their own folder, which no build
-// tool is pointed at and only the test host reads.
-void copy_overlay(const fs::path& overlay, const JobDirs& dirs) {
-  util::copy_tree_over(overlay, dirs.project, "src/test");
-  if (fs::is_directory(overlay / "src/test")) {
-    util::copy_tree_over(overlay / "src/test", dirs.tests / "src/test");
+// The overlay over the project, except its tests (the language's tests folder): those go to
+// their own folder, which no build tool is pointed at and only the test host reads.
+void copy_overlay(const pit::Pit& pit, const JobDirs& dirs) {
+  const std::string tests(pit.rules().tests_folder);
+  util::copy_tree_over(pit.overlay_dir, dirs.project, tests);
+  if (fs::is_directory(pit.overlay_dir / tests)) {
+    util::copy_tree_over(pit.overlay_dir / tests, dirs.tests / tests);
   }
 }
 
@@ -123,7 +104,7 @@ std::string prepare_project(const fs::path& zip, const pit::Pit& pit, const arch
     }
   }
   const std::string digest = util::tree_sha256_hex(dirs.project);
-  copy_overlay(pit.overlay_dir, dirs);
+  copy_overlay(pit, dirs);
   return digest;
 }
 

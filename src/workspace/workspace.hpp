@@ -12,9 +12,9 @@ namespace runner::workspace {
 // runs in `project`; the other folders are the runner's and the submission cannot pre-fill them.
 struct JobDirs {
   std::filesystem::path root;
-  std::filesystem::path project;       // student files + the PIT overlay, less its tests
-  std::filesystem::path tests;         // the PIT's src/test/** (hidden tests), outside the project
-  std::filesystem::path classes;       // the student's classes when the test host compiles them
+  std::filesystem::path project;  // student files + the PIT overlay, less its tests
+  std::filesystem::path tests;    // the PIT's tests (src/test/**, tests/**): outside the project
+  std::filesystem::path classes;  // the student's classes when the test host compiles them
   std::filesystem::path test_classes;  // the PIT's tests, compiled by the test host
   std::filesystem::path home;          // HOME of the job
   std::filesystem::path tmp;           // TMPDIR / java.io.tmpdir of the job
@@ -32,7 +32,8 @@ std::string prepare_project(const std::filesystem::path& zip, const pit::Pit& pi
                             const archive::Limits& limits, const JobDirs& dirs);
 
 // The paths (relative, '/'-separated) of files a submission may never provide, whatever the PIT:
-// build files and test-framework configuration. Exposed for tests.
-bool is_reserved_path(const std::string& relative);
+// build files and test-framework configuration (pit::LanguageRules::is_reserved). Exposed for
+// tests.
+bool is_reserved_path(const pit::Pit& pit, const std::string& relative);
 
 }  // namespace runner::workspace

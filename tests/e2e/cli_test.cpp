@@ -120,6 +120,21 @@ TEST_F(CliTest, CheckConfigInJsonModePrintsOneJsonEvent) {
   EXPECT_EQ(text.find("hunter2"), std::string::npos);
 }
 
+// A configuration error in JSON mode is one JSON event too, naming every problem.
+TEST_F(CliTest, ConfigErrorsInJsonModeAreOneJsonEvent) {
+  const CommandResult r = run("check-config --no-connect",
+                              "RUNNER_LOG_FORMAT=json RUNNER_TIMEOUT_MS=abc AWS_REGION=eu-west-1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  const auto j = nlohmann::json::parse(r.err);
+  EXPECT_EQ(j["level"], "ERROR");
+  const std::string message = j["message"];
+  EXPECT_EQ(message.rfind("configuration invalid: missing ", 0), 0u) << message;
+  EXPECT_NE(message.find("DATABASE_URL"), std::string::npos) << message;
+  EXPECT_NE(message.find("; invalid RUNNER_TIMEOUT_MS: 'abc'"), std::string::npos) << message;
+}
+
 TEST_F(CliTest, DotenvFillsInAndTheEnvironmentWins) {
   util::write_file(tmp / ".env",
                    "AWS_REGION=eu-west-1\nAWS_S3_BUCKET=from-dotenv\n"

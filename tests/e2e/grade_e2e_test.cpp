@@ -358,7 +358,7 @@ TEST_P(GradeE2E, FiftyMegabytesOfOutputAreCapped) {
 TEST_P(GradeE2E, RunawayAllocationIsMemoryLimit) {
   const auto v = grade(submission_zip("memory-hog"), make_pit({{"memory_mb", "256"}}));
   ASSERT_EQ(v.status, Status::MemoryLimit) << describe(v);
-  EXPECT_NE(v.output.find("memory limit exceeded"), std::string::npos);
+  EXPECT_EQ(v.output.rfind("memory limit of 256 MB exceeded; ", 0), 0u) << v.output;
   EXPECT_EQ(statuses(v)["CalculatorTest.adds"], TestStatus::Failed);
 }
 

@@ -90,7 +90,7 @@ TEST_F(PitTest, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error("id: calc\ntimeout_ms: soon\n"),
             file() + ":2: timeout_ms: expected an integer between 1000 and 86400000, got 'soon'");
   EXPECT_EQ(error("id: calc\nbuild: ant\n"),
-            file() + ":2: build: 'ant' is not one of maven, gradle, javac");
+            file() + ":2: build: 'ant' is not one of maven, gradle, javac (language: java)");
   EXPECT_EQ(error("id: other\n"), file() + ":1: id: 'other' must equal the folder name 'calc'");
   EXPECT_EQ(error("title: x\n"), file() + ": id: required");
   EXPECT_EQ(error("id: calc\nnetwork: maybe\n"),
@@ -100,15 +100,15 @@ TEST_F(PitTest, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error("id: calc\nmax_score: -1\n"), file() + ":2: max_score: must be a number >= 0");
   EXPECT_EQ(error("id: calc\nrequired: [../x]\n"),
             file() + ":2: required: '../x' must be a relative path");
-  EXPECT_EQ(error("id: calc\nlanguage: python\n"),
-            file() + ":2: language: 'python' is not supported (java)");
+  EXPECT_EQ(error("id: calc\nlanguage: cobol\n"),
+            file() + ":2: language: 'cobol' is not one of java, python");
 }
 
 TEST_F(PitTest, WeightsMustNameOverlayTestClasses) {
   EXPECT_EQ(error("id: calc\nweights:\n  NopeTest#adds: 2\n"),
             file() +
-                ":3: weights: 'NopeTest#adds' names no test class of the overlay "
-                "(src/test/java)");
+                ":3: weights: 'NopeTest#adds' names none of the overlay's test classes under "
+                "src/test/java");
   EXPECT_EQ(error("id: calc\nweights:\n  \"CalcTest#\": 2\n"),
             file() + ":3: weights: 'CalcTest#' is not Class or Class#method");
   EXPECT_EQ(error("id: calc\nweights:\n  CalcTest: lots\n"),
@@ -127,7 +127,8 @@ TEST_F(PitTest, SelectorsMustNameRealTestsAndSuggestTheClosest) {
                 "Class#method: did you mean 'CalcTest#adds'?");
   EXPECT_EQ(error("id: calc\nweights:\n  CalkTest#adds: 2\n"),
             file() +
-                ":3: weights: 'CalkTest#adds' names no test class of the overlay (src/test/java); "
+                ":3: weights: 'CalkTest#adds' names none of the overlay's test classes under "
+                "src/test/java; "
                 "did you mean 'CalcTest#adds'?");
   EXPECT_EQ(error("id: calc\nvisibility:\n  CalcTest#helper: hidden\n"),
             file() +
@@ -223,7 +224,7 @@ TEST_F(PitTest, OverlayWithoutTestsIsAnError) {
   fs::remove_all(dir / "overlay/src");
   EXPECT_EQ(error("id: calc\n"), file() +
                                      ": overlay: provides no test classes under "
-                                     "overlay/src/test/java");
+                                     "src/test/java (in overlay)");
 }
 
 TEST(Glob, MatchesLikeGitignoreGlobs) {

@@ -184,12 +184,28 @@ TEST_F(WorkspaceTest, ProtectedAndReservedPathsAreFoundAtAnyDepth) {
 }
 
 TEST(ReservedPaths, Examples) {
-  EXPECT_TRUE(is_reserved_path("pom.xml"));
-  EXPECT_FALSE(is_reserved_path("src/pom.xml"));
-  EXPECT_TRUE(is_reserved_path(".mvn/maven.config"));
-  EXPECT_TRUE(is_reserved_path("src/test/resources/junit-platform.properties"));
-  EXPECT_TRUE(is_reserved_path("src/main/resources/META-INF/services/x"));
-  EXPECT_FALSE(is_reserved_path("src/main/java/Build.java"));
+  const pit::Pit java;
+  EXPECT_TRUE(is_reserved_path(java, "pom.xml"));
+  EXPECT_FALSE(is_reserved_path(java, "src/pom.xml"));
+  EXPECT_TRUE(is_reserved_path(java, ".mvn/maven.config"));
+  EXPECT_TRUE(is_reserved_path(java, "src/test/resources/junit-platform.properties"));
+  EXPECT_TRUE(is_reserved_path(java, "src/main/resources/META-INF/services/x"));
+  EXPECT_FALSE(is_reserved_path(java, "src/main/java/Build.java"));
+}
+
+// Python: pytest's configuration, plugins and compiled bytecode never come from a submission.
+TEST(ReservedPaths, Python) {
+  pit::Pit python;
+  python.language = pit::Language::Python;
+  for (const char* reserved :
+       {"conftest.py", "pkg/conftest.py", "pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml",
+        "sitecustomize.py", "__pycache__/calculator.cpython-311.pyc", "calculator.pyc",
+        ".pytest_cache/v/cache/lastfailed", "evil.pth", "x.dist-info/entry_points.txt"}) {
+    EXPECT_TRUE(is_reserved_path(python, reserved)) << reserved;
+  }
+  for (const char* kept : {"calculator.py", "pkg/__init__.py", "src/calc/core.py", "pom.xml"}) {
+    EXPECT_FALSE(is_reserved_path(python, kept)) << kept;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,16 @@
+class Calculator:
+    def add(self, a, b):
+        while True:
+            pass
+
+    def subtract(self, a, b):
+        return a - b
+
+    def multiply(self, a, b):
+        return a * b
+
+    def divide(self, a, b):
+        return a / b
+
+    def power(self, a, b):
+        return a ** b

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Builds Runner and runs the whole test suite: unit tests, the end-to-end tests that grade real
 # Java projects with javac, Maven and Gradle, the sandbox tests (with the Python grades at each
-# level) and the tests against local
-# servers. Extra arguments go to ctest (e.g. -R Sandboxed). Every label must have tests, and each
+# level) and the tests against local servers. Extra arguments go to ctest (e.g. -R Sandboxed). Every label must have tests, and each
 # test runs once, under the first of its labels in that order. Set RUNNER_REQUIRE_SANDBOX=full or
 # basic to fail, not skip, sandbox tests the host cannot run (README, "Development").
 set -euo pipefail

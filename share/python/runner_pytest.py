@@ -194,11 +194,12 @@ def recorder(hmac_key, project, results_fd, modules, expected, _type=type, _tupl
              _write=os.write, _getframe=sys._getframe, _encode=_json.encode_basestring_ascii,
              _sigmask=signal.pthread_sigmask, _gc_disable=gc.disable, _gc_enable=gc.enable,
              _gc_on=gc.isenabled, _unchanged=unchanged, _student=student_on_stack,
-             _repr=float.__repr__, _str=str, _len=len, _signals=signal.valid_signals()):
+             _repr=float.__repr__, _str=str, _len=len, _signals=signal.valid_signals(), _ident=threading.get_ident):
     """A generator that holds the key and each test call's own outcome. Messages it accepts:
     ("call", nodeid, ok) and ("tamper", reason) from this harness's pytest_pyfunc_call, and
     ("emit", fields) to sign and write an event. It answers None to anything sent while a student frame is on the stack, and
     signs nothing once the fingerprint of the harness's and pytest's modules has changed."""
+    main_thread = _ident()
     base = _hashlib.hmac_new(hmac_key, digestmod="sha256")
     del hmac_key
     calls = {}
@@ -207,7 +208,10 @@ def recorder(hmac_key, project, results_fd, modules, expected, _type=type, _tupl
     while True:
         message = yield answer
         answer = None
-        if _type(message) is not _tuple or _student(_getframe(1), project):
+        # Only the main thread, where pytest runs the harness: a thread the student starts with
+        # this generator's send as its target has no student frame on its stack.
+        if (_type(message) is not _tuple or _ident() != main_thread
+                or _student(_getframe(1), project)):
             continue
         blocked = _sigmask(signal.SIG_BLOCK, _signals)
         collecting = _gc_on()

@@ -106,6 +106,7 @@ std::vector<PythonCase> cases() {
       {"", "forged-results", Status::Completed, 0},
       {"", "patch-pytest", Status::InvalidSubmission, 0},
       {"", "replace-tests", Status::InvalidSubmission, 0},
+      {"", "thread-forgery", Status::Completed, 0},
       {"", "early-exit", Status::Completed, 1},
       {"", "spy", Status::Completed, 6},
       {"", "ctypes", Status::BuildFailed, 0},

@@ -33,13 +33,13 @@ StepResult run_step(const DriverInput& in, const std::string& title,
 void conclude_build_step(const DriverInput& in, const StepResult& step, const std::string& tool,
                          const std::string& compile_marker, DriverResult& result);
 
-// A runner-made file in the job folder, which the job's uid owns: created afresh (never through
-// whatever the job may have put there) and readable by the job (mode 0644).
 // What ended a test run before every test reported, in words for the verdict ("" when it was
 // `done`); `process` names what ran ("the test JVM", "the Python process").
 std::string stop_reason(const exec::RunResult& run, const DriverResult& result, bool done,
                         const std::string& process);
 
+// A runner-made file in the job folder, which the job's uid owns: created afresh (never through
+// whatever the job may have put there) and readable by the job (mode 0644).
 void create_job_file(const std::filesystem::path& path, const std::string& content);
 
 // The last "[ERROR] ..." (Maven) or "* What went wrong" (Gradle) line, for a one-line reason.

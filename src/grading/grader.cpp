@@ -80,12 +80,7 @@ void conclude(Verdict& v, const drivers::DriverResult& built, const pit::Pit& pi
     v.output = fmt::format(
         "none of the PIT's {} tests ran although the tests compiled and the run finished (for "
         "staff: {})",
-        v.score.tests.size(),
-        pit.language == pit::Language::Python
-            ? "pytest collected none of the PIT's tests; check the names: test_*.py files, "
-              "test_* functions, Test* classes without __init__"
-            : "the test engines found no test in the PIT's classes; check their @Test "
-              "annotations: org.junit.Test or org.junit.jupiter.api.Test");
+        v.score.tests.size(), pit.rules().no_tests_hint);
     report::zero_all(v.score);
   } else {
     v.status = Status::Completed;

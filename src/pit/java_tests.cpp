@@ -144,7 +144,10 @@ const LanguageRules& java_rules() {
                                    discover,
                                    split_selector,
                                    source_of,
-                                   "@Test method"};
+                                   "@Test method",
+                                   "the test engines found no test in the PIT's classes; check "
+                                   "their @Test annotations: org.junit.Test or "
+                                   "org.junit.jupiter.api.Test"};
   return rules;
 }
 

@@ -55,6 +55,8 @@ struct LanguageRules {
   std::string (*source_of)(const std::string& test_class);
   // What makes a function a test, for "names no test" messages ("@Test method").
   std::string_view test_described;
+  // What staff should check when a run found none of the PIT's tests.
+  std::string_view no_tests_hint;
 };
 
 const LanguageRules& rules(Language language);

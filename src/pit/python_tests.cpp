@@ -117,7 +117,10 @@ const LanguageRules& python_rules() {
                                    discover,
                                    split_selector,
                                    source_of,
-                                   "test function"};
+                                   "test function",
+                                   "pytest collected none of the PIT's tests; check the names: "
+                                   "test_*.py files, test_* functions, Test* classes without "
+                                   "__init__"};
   return rules;
 }
 

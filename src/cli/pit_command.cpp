@@ -15,33 +15,76 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// What the build tool says of the PIT's files alone: the plan grading will use (learnt or
+// cached) and the one line the resolver logged.
+struct Learnt {
+  std::optional<drivers::BuildPlan> plan;
+  std::string said;
+};
+
+Learnt learn_plan(const app::Runtime& runtime, const pit::Pit& pit) {
+  auto sandbox = runtime.launcher(0);
+  const auto tools = runtime.toolchain();
+  exec::TextCapture said;
+  auto plan = drivers::plan_for({pit, tools, *sandbox.launcher, runtime.settings().work_dir, said});
+  return {std::move(plan), util::trim(said.text())};
+}
+
+// The cause, when the build tool fails on the PIT's files alone; empty otherwise.
+std::string tool_failure(const Learnt& learnt) {
+  if (!learnt.plan || !learnt.plan->unsupported.starts_with(drivers::kToolFailsOnThePit)) return "";
+  return learnt.plan->unsupported.substr(drivers::kToolFailsOnThePit.size());
+}
+
+// `build_plan: false`: the build tool runs for every submission, but the PIT's build file is
+// still resolved offline here, once, so a dependency the offline repository lacks is named now
+// rather than in every student's log. Only a missing artifact fails the check: another failure
+// of the PIT's files alone (a plugin that needs the student's code, say) may be what
+// `build_plan: false` is for.
+bool check_build_without_plan(const app::Runtime& runtime, const pit::Pit& pit) {
+  const std::string tool = pit::to_string(pit.build);
+  std::cout << "  build plan: off (build_plan: false): " << tool << " runs for every submission\n";
+  pit::Pit resolving = pit;
+  resolving.build_plan = true;
+  const Learnt learnt = learn_plan(runtime, resolving);
+  const std::string failure = tool_failure(learnt);
+  if (failure.starts_with(drivers::kNeedsMissingArtifact)) {
+    std::cerr << "✗ " << tool << " fails on the PIT's own files: " << failure << "\n";
+    return false;
+  }
+  if (!failure.empty()) {
+    std::cout << "  note: " << tool
+              << " fails on the PIT's files alone (no submission): " << failure
+              << "; --solution shows whether it builds with one\n";
+  } else if (learnt.plan) {
+    std::cout << "  the build file resolves offline\n";
+  } else {
+    std::cout << "  " << learnt.said << "\n";
+  }
+  return true;
+}
+
 // Maven and Gradle PITs: learns (or reads) the build plan as grading will, and says whether
-// submissions will be graded with it or with the build tool, and why. False when the runner
-// could not even try (no sandbox, no toolchain).
+// submissions will be graded with it or with the build tool, and why. False when the PIT is
+// not ready (its build fails on its own files) or the runner could not even try (no sandbox,
+// no toolchain).
 bool print_build_plan(const app::Runtime& runtime, const pit::Pit& pit) {
   if (pit.build == pit::BuildTool::Javac || pit.build == pit::BuildTool::Pytest) return true;
-  if (!pit.build_plan) {
-    std::cout << "  build plan: off (build_plan: false): " << pit::to_string(pit.build)
-              << " runs for every submission\n";
-    return true;
-  }
   try {
-    auto sandbox = runtime.launcher(0);
-    const auto tools = runtime.toolchain();
-    exec::TextCapture said;
-    const auto plan =
-        drivers::plan_for({pit, tools, *sandbox.launcher, runtime.settings().work_dir, said});
-    std::cout << "  " << util::trim(said.text()) << "\n";
-    if (plan && plan->unsupported.starts_with(drivers::kToolFailsOnThePit)) {
+    if (!pit.build_plan) return check_build_without_plan(runtime, pit);
+    const Learnt learnt = learn_plan(runtime, pit);
+    std::cout << "  " << learnt.said << "\n";
+    if (const std::string failure = tool_failure(learnt); !failure.empty()) {
       // Every submission would end ERROR the same way: the PIT is not ready.
-      std::cerr << "✗ " << pit::to_string(pit.build) << " fails on the PIT's own files: "
-                << plan->unsupported.substr(drivers::kToolFailsOnThePit.size()) << "\n";
+      std::cerr << "✗ " << pit::to_string(pit.build) << " fails on the PIT's own files: " << failure
+                << "\n";
       return false;
     }
-    if (plan && plan->usable()) {
-      std::cout << "  compiler settings: " << util::join(plan->javac_options, " ") << "\n";
+    if (learnt.plan && learnt.plan->usable()) {
+      std::cout << "  compiler settings: " << util::join(learnt.plan->javac_options, " ") << "\n";
       std::cout << fmt::format("  libraries: {} to compile, {} for the tests\n",
-                               plan->main_class_path.size(), plan->test_libraries.size());
+                               learnt.plan->main_class_path.size(),
+                               learnt.plan->test_libraries.size());
     }
     return true;
   } catch (const std::exception& e) {

@@ -19,6 +19,10 @@ namespace runner::drivers {
 inline constexpr std::string_view kToolFailsOnThePit =
     "the build tool fails on the PIT's files alone: ";
 
+// How the build tool's failure reads when the cause is a dependency the offline repository
+// lacks (last_error_line): the artifact follows.
+inline constexpr std::string_view kNeedsMissingArtifact = "the PIT's build needs ";
+
 struct BuildPlan {
   pit::BuildTool tool = pit::BuildTool::Maven;
   std::string tool_version;  // "Apache Maven 3.8.7", "Gradle 4.4.1"

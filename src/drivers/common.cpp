@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "drivers/build_plan.hpp"
 #include "drivers/driver.hpp"
 #include "drivers/step.hpp"
 #include "util/text.hpp"
@@ -170,7 +171,7 @@ std::string last_error_line(const std::string& output) {
     if (error && std::regex_search(line, m, missing_artifact)) {
       std::string artifact = m[1].str();
       while (artifact.ends_with('.')) artifact.pop_back();
-      return "the PIT's build needs " + artifact +
+      return std::string(kNeedsMissingArtifact) + artifact +
              ", which is not in the offline repository (/usr/share/maven-repo, Debian's packages)";
     }
   }

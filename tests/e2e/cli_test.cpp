@@ -243,6 +243,27 @@ TEST_F(CliTest, PitCheckNamesTheArtifactThePomNeedsAndTheOfflineRepositoryLacks)
             std::string::npos)
       << r.out << r.err;
   EXPECT_EQ(r.err.find("[Help 1]"), std::string::npos) << r.err;
+
+  // build_plan: false: Maven runs for every submission, and pit check still resolves the build
+  // file offline now, so the missing artifact is named here, not in every student's log.
+  util::write_file(pit / "pit.yaml", util::read_file(pit / "pit.yaml") + "build_plan: false\n");
+  const CommandResult off =
+      run("pit check " + pit.string(), "RUNNER_CACHE_DIR=" + (tmp / "cache").string());
+  EXPECT_EQ(off.exit_code, 1) << off.out << off.err;
+  EXPECT_NE(off.out.find("build plan: off (build_plan: false): maven runs for every submission"),
+            std::string::npos)
+      << off.out;
+  EXPECT_NE(off.err.find("✗ maven fails on the PIT's own files: the PIT's build needs "
+                         "org.assertj:assertj-core:jar:3.24.2"),
+            std::string::npos)
+      << off.out << off.err;
+
+  fs::copy_file(testing::source_dir() / "examples/pits/calculator/overlay/pom.xml", pom,
+                fs::copy_options::overwrite_existing);
+  const CommandResult fixed =
+      run("pit check " + pit.string(), "RUNNER_CACHE_DIR=" + (tmp / "cache").string());
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
+  EXPECT_NE(fixed.out.find("the build file resolves offline"), std::string::npos) << fixed.out;
 }
 
 TEST_F(CliTest, PitCheckLearnsAndShowsTheBuildPlan) {

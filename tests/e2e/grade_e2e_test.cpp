@@ -345,6 +345,34 @@ TEST_P(GradeE2E, InfiniteLoopTimesOutPromptly) {
   }
 }
 
+// A per-test time limit (JUnit 5's @Timeout in its separate-thread mode, JUnit 4's
+// @Test(timeout = ...)) fails only the test that loops, with JUnit's message; the other tests
+// run and the job is COMPLETED, not TIMEOUT. README "Writing a PIT" recommends it.
+TEST_P(GradeE2E, APerTestTimeoutFailsOnlyTheTestThatLoops) {
+  make_pit();
+  const fs::path test = tmp / "pits/calculator/overlay/src/test/java/edu/uoc/CalculatorTest.java";
+  std::string java = util::read_file(test);
+  const bool junit4 = GetParam().pit == "calculator-gradle";
+  const std::string adds = junit4 ? "@Test\n    public void adds()" : "@Test\n    void adds()";
+  const std::string limited =
+      junit4 ? "@Test(timeout = 2000)\n    public void adds()"
+             : "@Test\n    @org.junit.jupiter.api.Timeout(value = 2, threadMode = "
+               "org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)\n    void adds()";
+  ASSERT_NE(java.find(adds), std::string::npos);
+  java.replace(java.find(adds), adds.size(), limited);
+  util::write_file(test, java);
+  const auto v = grade(submission_zip("infinite-loop"), make_pit({{"timeout_ms", "60000"}}));
+  ASSERT_EQ(v.status, Status::Completed) << describe(v);
+  EXPECT_EQ(v.score.passed, 5) << describe(v);
+  for (const auto& t : v.score.tests) {
+    if (t.name != "CalculatorTest.adds") continue;
+    EXPECT_EQ(t.status, TestStatus::Failed);
+    EXPECT_NE(t.output.find(junit4 ? "timed out after 2000 milliseconds" : "timed out after 2 "),
+              std::string::npos)
+        << t.output;
+  }
+}
+
 TEST_P(GradeE2E, FiftyMegabytesOfOutputAreCapped) {
   const auto v = grade(submission_zip("flood"), make_pit());
   ASSERT_EQ(v.status, Status::Completed) << describe(v);

@@ -30,8 +30,8 @@ std::string cache_key(const std::string& submission_digest, const pit::Pit& pit,
   const std::string text = fmt::format(
       "verdict-cache 1\nsubmission {}\npit {} {}\nbuild {} timeout_ms {} memory_mb {}\n"
       "runner {}\nsandbox {}\n",
-      submission_digest, pit.id, util::tree_sha256_hex(pit.dir), pit::to_string(pit.build),
-      pit.timeout_ms, pit.memory_mb, kRunnerVersion, sandbox_level);
+      submission_digest, pit.id, pit.files_digest, pit::to_string(pit.build), pit.timeout_ms,
+      pit.memory_mb, kRunnerVersion, sandbox_level);
   return util::sha256_hex(text);
 }
 

@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 
+#include "util/crypto.hpp"
 #include "util/fs.hpp"
 #include "util/text.hpp"
 
@@ -473,6 +474,9 @@ std::string to_string(Visibility visibility) {
 }
 
 Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
+  // Before reading: a file edited while loading gives a key of the older files, never a verdict
+  // of older files under the newer key.
+  const std::string files_digest = fs::is_directory(dir) ? util::tree_sha256_hex(dir) : "";
   const std::string file_name = (dir / "pit.yaml").string();
   const YAML::Node root = read_yaml(file_name);
   Fields f(root, file_name);
@@ -490,6 +494,7 @@ Pit load_pit(const fs::path& dir, const PitDefaults& defaults) {
   read_files(f, pit);
   read_grading(f, pit);
   check_tests_and_build_files(f, pit);
+  pit.files_digest = files_digest;
   return pit;
 }
 

@@ -77,6 +77,9 @@ struct Pit {
   // "class#method" of the tests found in those sources. Each is expected: one that never
   // reported (the JVM died, a test hung) counts as failed. Never used to decide what passed.
   std::vector<std::string> known_tests;
+  // SHA-256 of every file in `dir` (pit.yaml and the overlay) as load_pit found them: part of
+  // the verdict cache's key, so an edited PIT never answers with a verdict of its old files.
+  std::string files_digest;
 
   const LanguageRules& rules() const { return pit::rules(language); }
 };

@@ -34,13 +34,9 @@ TEST(TreeDigest, SameNamesAndBytesAnywhereAreEqualAndAnyChangeDiffers) {
 }
 
 TEST(CacheKey, ChangesWithTheSubmissionThePitAndTheSandboxLevel) {
-  runner::testing::TempDir tmp;
   pit::Pit pit;
   pit.id = "calc";
-  pit.dir = tmp / "calc";
-  fs::create_directories(pit.dir / "overlay/src/test/java");
-  util::write_file(pit.dir / "pit.yaml", "id: calc\n");
-  util::write_file(pit.dir / "overlay/src/test/java/CalcTest.java", "class CalcTest {}");
+  pit.files_digest = "files-1";  // load_pit's digest of the PIT's files (PitTest.FilesDigest...)
   const std::string key = cache_key("tree-1", pit, "full");
   EXPECT_EQ(key, cache_key("tree-1", pit, "full"));
   EXPECT_EQ(key.size(), 64u);
@@ -49,8 +45,9 @@ TEST(CacheKey, ChangesWithTheSubmissionThePitAndTheSandboxLevel) {
   pit::Pit longer = pit;
   longer.timeout_ms += 1000;  // from the runner's settings, not the PIT's files
   EXPECT_NE(key, cache_key("tree-1", longer, "full"));
-  util::write_file(pit.dir / "overlay/src/test/java/CalcTest.java", "class CalcTest { }");
-  EXPECT_NE(key, cache_key("tree-1", pit, "full"));
+  pit::Pit edited = pit;
+  edited.files_digest = "files-2";
+  EXPECT_NE(key, cache_key("tree-1", edited, "full"));
 }
 
 TEST(FolderVerdictCache, KeepsTheFirstVerdictForAKey) {

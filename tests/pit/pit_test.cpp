@@ -81,6 +81,18 @@ TEST_F(PitTest, DefaultsComeFromSettings) {
   EXPECT_FALSE(pit.network);
 }
 
+// The verdict cache keys on this digest: any file of the PIT, not only pit.yaml, changes it.
+TEST_F(PitTest, FilesDigestChangesWithAnyFileOfThePit) {
+  const std::string first = load("id: calc\n").files_digest;
+  EXPECT_EQ(first.size(), 64u);
+  EXPECT_EQ(load("id: calc\n").files_digest, first);
+  EXPECT_NE(load("id: calc\ntitle: Calc\n").files_digest, first);
+  load("id: calc\n");
+  util::write_file(dir / "overlay/src/test/java/edu/uoc/CalcTest.java",
+                   "package edu.uoc;\nclass CalcTest {\n  @Test void adds() {}\n}\n");
+  EXPECT_NE(load("id: calc\n").files_digest, first);
+}
+
 TEST_F(PitTest, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error("id: calc\ntimeout: 5\n"),
             file() + ":2: timeout: unknown key; did you mean 'timeout_ms'?");

@@ -20,12 +20,22 @@ Checks, and exits 1 naming every problem found:
     120 s cap), task memory against RUNNER_CONCURRENCY * RUNNER_MEMORY_MB, the results prefix
     against the task role, capabilities against what the sandbox level uses, the Dockerfile's
     user, stop signal, health check and file capabilities.
+  * The opt-in metrics sidecar (Parameters.MetricsSidecar, condition WithMetricsSidecar): the
+    CloudWatch agent container it adds to both task definitions (identical in the two) is not
+    essential, has a memory limit that still fits the task, logs to the stack's log group, and
+    runs a pinned image (not latest); its scrape configuration targets 127.0.0.1:RUNNER_HTTP_PORT;
+    its agent configuration uses only keys the agent's schema allows, and every metric_selectors
+    pattern selects metrics src/service/metrics*.cpp exports, none of them a histogram (the
+    agent drops those), with dimensions that are labels of those metrics; every counter and gauge
+    the runner exports is selected. The task role gains exactly what the agent needs (writing its
+    log stream), and only under the condition.
 
 Usage: scripts/check-deploy.py [--root DIR]   (DIR: the repository, default this script's parent)
 Needs PyYAML (Debian: python3-yaml) and botocore (python3-botocore), both from scripts/install.sh.
 """
 
 import argparse
+import itertools
 import json
 import math
 import re
@@ -167,12 +177,40 @@ RUNNER_OVERHEAD_MB = 1024
 VARIANTS = {"fargate": "FargateTaskDefinition", "ec2": "Ec2TaskDefinition"}
 PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
 
+# The opt-in CloudWatch agent sidecar: the parameter that turns it on, the condition the template
+# puts it under, and where the runner's metrics are defined.
+SIDECAR_PARAMETER, SIDECAR_CONDITION = "MetricsSidecar", "WithMetricsSidecar"
+RUNNER_CONTAINER = "runner"
+METRICS_SOURCES = "src/service/metrics*.cpp"
+# The keys the CloudWatch agent's configuration schema allows in the sections the sidecar uses;
+# the agent refuses a configuration with any other key there.
+AGENT_KEYS = {
+    "agent": {"metrics_collection_interval", "logfile", "region", "debug", "aws_sdk_log_level",
+              "credentials", "omit_hostname"},
+    "logs": {"logs_collected", "metrics_collected", "log_stream_name", "force_flush_interval",
+             "credentials", "endpoint_override", "concurrency"},
+    "prometheus": {"cluster_name", "log_group_name", "prometheus_config_path", "emf_processor",
+                   "ecs_service_discovery", "disable_metric_extraction"},
+    "emf_processor": {"metric_declaration_dedup", "metric_namespace", "metric_unit",
+                      "metric_declaration"},
+    "metric_declaration": {"source_labels", "label_matcher", "label_separator",
+                           "metric_selectors", "dimensions"},
+}
+# Prometheus types the agent turns into CloudWatch metrics; it drops histograms (and untyped).
+AGENT_METRIC_TYPES = {"counter", "gauge", "summary"}
+# Labels every series the agent scrapes carries: the scrape's own two and the cluster it adds.
+AGENT_LABELS = {"job", "instance", "ClusterName"}
+# What the task role must add for the agent: its metrics travel as log events (embedded metric
+# format) to one log stream, so no cloudwatch:PutMetricData.
+SIDECAR_ACTIONS = {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
 
 class Problems:
-    """Collects failed checks; `check` counts every check made."""
+    """Collects failed checks; `check` counts every check made. `notes`: checks skipped."""
 
     def __init__(self):
-        self.errors, self.count = [], 0
+        self.errors, self.notes, self.count = [], [], 0
 
     def check(self, ok, message):
         self.count += 1
@@ -212,6 +250,41 @@ def is_intrinsic(value):
 
 def is_dynamic(value):
     return is_intrinsic(value) or (isinstance(value, str) and PLACEHOLDER.search(value))
+
+
+def resolve_if(value, truth):
+    """`value` with each Fn::If on a condition in `truth` (name -> bool) replaced by the branch
+    that condition picks, and AWS::NoValue dropped from the lists and objects that hold it."""
+    if isinstance(value, list):
+        return [v for v in (resolve_if(item, truth) for item in value) if v != NO_VALUE]
+    if not isinstance(value, dict):
+        return value
+    branches = value.get("Fn::If") if len(value) == 1 else None
+    if isinstance(branches, list) and len(branches) == 3:
+        cond, then, other = branches
+        if cond in truth:
+            return resolve_if(then if truth[cond] else other, truth)
+        return {"Fn::If": [cond, resolve_if(then, truth), resolve_if(other, truth)]}
+    resolved = {key: resolve_if(item, truth) for key, item in value.items()}
+    return {key: item for key, item in resolved.items() if item != NO_VALUE}
+
+
+def sub_text(value):
+    """The text of a string or of an Fn::Sub (its local variables that are themselves strings or
+    Fn::Subs written in); None for anything else."""
+    if isinstance(value, str):
+        return value
+    if not (isinstance(value, dict) and list(value) == ["Fn::Sub"]):
+        return None
+    arg = value["Fn::Sub"]
+    if isinstance(arg, str):
+        return arg
+    text = arg[0]
+    for name, local in arg[1].items():
+        inner = sub_text(local)
+        if inner is not None:
+            text = text.replace("${" + name + "}", inner)
+    return text
 
 
 def sub_names(text):
@@ -552,8 +625,12 @@ def check_queue(template, env, problems):
                    f"fault is a receive, and the runner must record a give-up before the DLQ")
 
 
-def policy_statements(role):
-    for policy in role.get("Properties", {}).get("Policies", []):
+def policy_statements(role, truth=None):
+    """(actions, resource) of each statement of the role's inline policies, with Fn::If on the
+    conditions in `truth` resolved; under any other condition, the branch that grants."""
+    for policy in resolve_if(role.get("Properties", {}).get("Policies", []), truth or {}):
+        if isinstance(policy, dict) and "Fn::If" in policy:
+            policy = policy["Fn::If"][1]
         for statement in policy["PolicyDocument"]["Statement"]:
             if isinstance(statement, dict) and "Fn::If" in statement:
                 statement = statement["Fn::If"][1]
@@ -561,7 +638,41 @@ def policy_statements(role):
             yield [actions] if isinstance(actions, str) else actions, statement["Resource"]
 
 
-def check_roles(template, env, problems):
+def check_sidecar_grants(role, streams, problems):
+    """What the task role adds under WithMetricsSidecar: writing the agent's log streams (the
+    scrape jobs' names) in the stack's log group, and nothing else."""
+    without = list(policy_statements(role, {SIDECAR_CONDITION: False}))
+    added = [s for s in policy_statements(role, {SIDECAR_CONDITION: True}) if s not in without]
+    actions = {action for acts, _ in added for action in acts}
+    problems.check(actions == SIDECAR_ACTIONS,
+                   f"TaskRole: with {SIDECAR_PARAMETER}=true it adds {sorted(actions)}; the agent "
+                   f"needs exactly {sorted(SIDECAR_ACTIONS)} (its metrics are log events, so no "
+                   f"cloudwatch:PutMetricData)")
+    group = {"Fn::GetAtt": ["LogGroup", "Arn"]}
+    stream_arn = ("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:"
+                  "log-group:${LogGroup}:log-stream:")
+    written = set()
+    for acts, resource in added:
+        for res in resource if isinstance(resource, list) else [resource]:
+            for action in acts:
+                if action == "logs:PutLogEvents":
+                    text = sub_text(res) or ""
+                    if problems.check(text.startswith(stream_arn),
+                                      f"TaskRole: logs:PutLogEvents must be limited to the "
+                                      f"agent's log streams ({stream_arn}<scrape job>), not "
+                                      f"{res!r}"):
+                        written.add(text[len(stream_arn):])
+                else:
+                    problems.check(res == group,
+                                   f"TaskRole: {action} for the agent must be on the stack's log "
+                                   f"group (LogGroup.Arn), not {res!r}")
+    if streams:
+        problems.check(written == set(streams),
+                       f"TaskRole: logs:PutLogEvents allows the streams {sorted(written)}, but the "
+                       f"agent writes one per scrape job: {sorted(streams)}")
+
+
+def check_roles(template, env, problems, streams=()):
     res = template["Resources"]
     expected = {
         "s3:GetObject": "/submissions/*",
@@ -572,11 +683,13 @@ def check_roles(template, env, problems):
         "sqs:GetQueueAttributes": {"Fn::GetAtt": ["JobQueue", "Arn"]},
     }
     granted = {}
-    for actions, resource in policy_statements(res.get("TaskRole", {})):
+    for actions, resource in policy_statements(res.get("TaskRole", {}),
+                                               {SIDECAR_CONDITION: False}):
         for action in actions:
             granted[action] = resource
     problems.check(set(granted) == set(expected),
                    f"TaskRole: grants {sorted(granted)}; least privilege is {sorted(expected)}")
+    check_sidecar_grants(res.get("TaskRole", {}), streams, problems)
     for action, want in expected.items():
         have = granted.get(action)
         if isinstance(want, str):
@@ -590,6 +703,261 @@ def check_roles(template, env, problems):
               if "secretsmanager:GetSecretValue" in a]
     problems.check(secret == [{"Ref": "DbSecretArn"}],
                    "ExecutionRole: secretsmanager:GetSecretValue must be on DbSecretArn only")
+
+
+# ---- the metrics sidecar ------------------------------------------------------------------------
+
+def runner_metrics(root):
+    """What the runner's /metrics serves, read from its source (the header/single/labelled calls
+    of src/service/metrics*.cpp): name -> (Prometheus type, set of labels)."""
+    metrics = {}
+    call = re.compile(r'\b(labelled|single|header)\(\s*out,\s*"(\w+)",\s*"(\w+)",\s*'
+                      r'"(?:[^"\\]|\\.)*"(?:,\s*"(\w+)")?')
+    for path in sorted(root.glob(METRICS_SOURCES)):
+        for kind, name, mtype, label in call.findall(path.read_text()):
+            metrics[name] = (mtype, {label} if kind == "labelled" and label else set())
+    return metrics
+
+
+def exported_series(metrics):
+    """Each name a scrape of the runner yields -> (its metric, type, labels): a histogram's
+    _bucket, _sum and _count (and, for the lint's messages, its own name)."""
+    suffixes = {"histogram": ("", "_bucket", "_sum", "_count"), "summary": ("", "_sum", "_count")}
+    return {name + suffix: (name, mtype, labels)
+            for name, (mtype, labels) in metrics.items()
+            for suffix in suffixes.get(mtype, ("",))}
+
+
+def agent_regex(pattern, what, problems):
+    """A pattern of the agent's configuration, compiled; None (and a problem) if it is not one."""
+    try:
+        return re.compile(pattern)
+    except (re.error, TypeError) as e:
+        problems.check(False, f"{what}: {pattern!r} is not a regular expression: {e}")
+        return None
+
+
+def pinned(image):
+    """An image reference with a version: a digest, or a tag other than latest."""
+    if not isinstance(image, str):
+        return False
+    if "@sha256:" in image:
+        return True
+    name, _, tag = image.rpartition(":")
+    return bool(name) and "/" not in tag and tag not in ("", "latest")
+
+
+def check_sidecar_parameter(template, problems):
+    param = (template.get("Parameters") or {}).get(SIDECAR_PARAMETER)
+    if problems.check(isinstance(param, dict),
+                      f"Parameters.{SIDECAR_PARAMETER}: missing (docs/deploy.md turns the "
+                      f"metrics sidecar on with it)"):
+        problems.check(sorted(str(v) for v in param.get("AllowedValues", [])) == ["false", "true"]
+                       and str(param.get("Default")) == "false",
+                       f"Parameters.{SIDECAR_PARAMETER}: the sidecar is opt-in: AllowedValues "
+                       f"[\"true\", \"false\"] and Default \"false\"")
+    cond = (template.get("Conditions") or {}).get(SIDECAR_CONDITION)
+    problems.check(cond == {"Fn::Equals": [{"Ref": SIDECAR_PARAMETER}, "true"]},
+                   f"Conditions.{SIDECAR_CONDITION}: must be !Equals [!Ref {SIDECAR_PARAMETER}, "
+                   f"\"true\"]")
+
+
+def check_scrape_config(text, port, where, problems):
+    """PROMETHEUS_CONFIG_CONTENT: static targets only, each the runner on 127.0.0.1 (the task's
+    own network namespace) at RUNNER_HTTP_PORT. Returns job name -> {label: values}."""
+    try:
+        config = yaml.safe_load(text or "")
+    except yaml.YAMLError as e:
+        problems.check(False, f"{where}: PROMETHEUS_CONFIG_CONTENT is not YAML: {e}")
+        return {}
+    scrapes = config.get("scrape_configs") if isinstance(config, dict) else None
+    if not problems.check(isinstance(scrapes, list) and bool(scrapes),
+                          f"{where}: PROMETHEUS_CONFIG_CONTENT has no scrape_configs"):
+        return {}
+    jobs = {}
+    for job in scrapes:
+        if not problems.check(isinstance(job, dict) and job.get("job_name"),
+                              f"{where}: every scrape_configs entry needs a job_name"):
+            continue
+        name = job["job_name"]
+        labels = jobs.setdefault(name, {"job": {name}, "instance": set()})
+        problems.check(job.get("metrics_path", "/metrics") == "/metrics",
+                       f"{where}: scrape job {name} must read /metrics, where the runner serves "
+                       f"its metrics")
+        problems.check(not [key for key in job if key.endswith("_sd_configs")],
+                       f"{where}: scrape job {name} must scrape the runner of its own task only "
+                       f"(static_configs), not discover targets")
+        statics = job.get("static_configs") or []
+        problems.check(bool(statics), f"{where}: scrape job {name} has no static_configs")
+        for static in statics:
+            for label, value in (static.get("labels") or {}).items():
+                labels.setdefault(label, set()).add(str(value))
+            for target in static.get("targets") or []:
+                labels["instance"].add(str(target))
+                host, _, target_port = str(target).rpartition(":")
+                problems.check(host in ("127.0.0.1", "localhost") and target_port == str(port),
+                               f"{where}: scrape target {target} must be 127.0.0.1:{port}: the "
+                               f"runner's RUNNER_HTTP_PORT is {port}, in the task's own network "
+                               f"namespace")
+    return jobs
+
+
+def check_agent_config(text, agent_env, jobs, metrics, where, problems):
+    """CW_CONFIG_CONTENT: the agent's keys only; Prometheus from PROMETHEUS_CONFIG_CONTENT into
+    the stack's log group; metric_declaration selecting what the runner exports, by its labels."""
+    try:
+        config = json.loads(text or "")
+    except json.JSONDecodeError as e:
+        problems.check(False, f"{where}: CW_CONFIG_CONTENT is not JSON: {e}")
+        return
+
+    def known_keys(section, value, path):
+        if not problems.check(isinstance(value, dict),
+                              f"{where}: CW_CONFIG_CONTENT {path} must be an object"):
+            return False
+        for key in value:
+            problems.check(key in AGENT_KEYS[section],
+                           f"{where}: CW_CONFIG_CONTENT {path} has an unknown key {key} (the "
+                           f"agent's schema allows {', '.join(sorted(AGENT_KEYS[section]))})")
+        return True
+
+    if not (known_keys("agent", config.get("agent", {}), "agent") and
+            known_keys("logs", config.get("logs", {}), "logs")):
+        return
+    prom = (config["logs"].get("metrics_collected") or {}).get("prometheus")
+    path = "logs.metrics_collected.prometheus"
+    if not (problems.check(isinstance(prom, dict), f"{where}: CW_CONFIG_CONTENT has no {path}")
+            and known_keys("prometheus", prom, path)):
+        return
+    problems.check(prom.get("prometheus_config_path") == "env:PROMETHEUS_CONFIG_CONTENT"
+                   and "PROMETHEUS_CONFIG_CONTENT" in agent_env,
+                   f"{where}: {path}.prometheus_config_path must be env:PROMETHEUS_CONFIG_CONTENT, "
+                   f"the scrape configuration the container carries")
+    problems.check(prom.get("log_group_name") == "${LogGroup}",
+                   f"{where}: {path}.log_group_name must be ${{LogGroup}}, the log group the task "
+                   f"role lets the agent write")
+    emf = prom.get("emf_processor", {})
+    if not known_keys("emf_processor", emf, path + ".emf_processor"):
+        return
+    problems.check(isinstance(emf.get("metric_namespace"), str) and emf["metric_namespace"],
+                   f"{where}: emf_processor.metric_namespace must be set (docs/deploy.md names it)")
+    declarations = emf.get("metric_declaration") or []
+    problems.check(bool(declarations),
+                   f"{where}: emf_processor has no metric_declaration: no metric would reach "
+                   f"CloudWatch")
+    series = exported_series(metrics)
+    if not metrics:
+        problems.notes.append(f"{where}: no {METRICS_SOURCES} under the root: the metric names "
+                              f"of metric_declaration were not checked")
+    selected = set()
+    for i, decl in enumerate(declarations):
+        at = f"{where}: metric_declaration[{i}]"
+        if not known_keys("metric_declaration", decl, f"metric_declaration[{i}]"):
+            continue
+        sources, selectors = decl.get("source_labels") or [], decl.get("metric_selectors") or []
+        if not problems.check(bool(sources) and bool(selectors),
+                              f"{at} needs source_labels and metric_selectors: the agent ignores "
+                              f"a declaration without them"):
+            continue
+        matcher = agent_regex(decl.get("label_matcher", ".*"), f"{at}: label_matcher", problems)
+        if matcher is None:
+            continue
+        separator = decl.get("label_separator", ";")
+        matched = [name for name, labels in jobs.items() if all(s in labels for s in sources) and
+                   any(matcher.search(separator.join(values))
+                       for values in itertools.product(*(sorted(labels[s]) for s in sources)))]
+        problems.check(bool(matched),
+                       f"{at}: label_matcher {matcher.pattern!r} on {sources} matches no scrape "
+                       f"job of PROMETHEUS_CONFIG_CONTENT")
+        static = {label for name in matched for label in jobs[name]}
+        dimensions = {d for dims in decl.get("dimensions") or [] for d in dims}
+        problems.check(bool(decl.get("dimensions")), f"{at} has no dimensions")
+        if "ClusterName" in dimensions:
+            problems.check(bool(prom.get("cluster_name")),
+                           f"{where}: {path}.cluster_name must be set when ClusterName is a "
+                           f"dimension")
+        for selector in selectors:
+            pattern = agent_regex(selector, f"{at}: metric_selectors", problems)
+            hits = sorted(s for s in series if pattern and pattern.search(s))
+            if metrics and pattern:
+                problems.check(bool(hits), f"{at}: metric_selectors {selector!r} matches no metric "
+                                           f"the runner exports ({METRICS_SOURCES})")
+            for hit in hits:
+                name, mtype, labels = series[hit]
+                if not problems.check(mtype in AGENT_METRIC_TYPES,
+                                      f"{at}: metric_selectors {selector!r} selects {hit} of the "
+                                      f"{mtype} {name}: the CloudWatch agent drops histograms, so "
+                                      f"it never reaches CloudWatch"):
+                    continue
+                selected.add(name)
+                for dim in sorted(dimensions - AGENT_LABELS - labels - static):
+                    problems.check(False, f"{at}: dimension {dim} is not a label of {name}: the "
+                                          f"agent would leave {name} out of CloudWatch")
+    for name, (mtype, _) in sorted(metrics.items()):
+        if mtype in AGENT_METRIC_TYPES:
+            problems.check(name in selected,
+                           f"{where}: the runner exports the {mtype} {name}, but no "
+                           f"metric_selectors selects it: add it to a metric_declaration of "
+                           f"CW_CONFIG_CONTENT")
+    units = (emf.get("metric_unit") or {}) if metrics else {}
+    for name in units:
+        problems.check(name in selected,
+                       f"{where}: emf_processor.metric_unit names {name}, which no "
+                       f"metric_declaration selects")
+
+
+def check_sidecar(template, td, metrics, where, problems):
+    """The task definition as MetricsSidecar=true makes it: the runner and the CloudWatch agent.
+    Returns (the agent's container, its scrape job names), or (None, {}) without a sidecar."""
+    containers = td.get("containerDefinitions", [])
+    runners = [c for c in containers if c.get("name") == RUNNER_CONTAINER]
+    agents = [c for c in containers if c.get("name") != RUNNER_CONTAINER]
+    if not problems.check(len(runners) == 1 and len(agents) == 1,
+                          f"{where}: expected the runner and one CloudWatch agent container "
+                          f"(Fn::If [{SIDECAR_CONDITION}, ...] in ContainerDefinitions)"):
+        return None, {}
+    agent, env = agents[0], environment(runners[0])
+    at = f"{where}: container {agent.get('name')}"
+    problems.check(agent.get("essential") is False,
+                   f"{at} must be essential: false, so that an agent that fails never stops a "
+                   f"task that is grading")
+    problems.check(not agent.get("privileged"), f"{at} must not be privileged")
+    image = agent.get("image")
+    if isinstance(image, dict) and list(image) == ["Ref"]:
+        image = ((template.get("Parameters") or {}).get(image["Ref"]) or {}).get("Default")
+    problems.check(pinned(image),
+                   f"{at}: image {image!r} must be pinned to a version (a tag other than latest, "
+                   f"or a digest), so that a task never changes agent on its own")
+    log = agent.get("logConfiguration") or {}
+    options = log.get("options") or {}
+    runner_prefix = ((runners[0].get("logConfiguration") or {}).get("options") or {}).get(
+        "awslogs-stream-prefix")
+    problems.check(log.get("logDriver") == "awslogs" and
+                   options.get("awslogs-group") == {"Ref": "LogGroup"} and
+                   options.get("awslogs-stream-prefix") not in (None, runner_prefix),
+                   f"{at}: must log with awslogs to LogGroup, under a stream prefix of its own")
+    problems.check(td.get("networkMode") == "awsvpc",
+                   f"{where}: the agent reaches the runner on 127.0.0.1 only when the task's "
+                   f"containers share a network namespace (networkMode awsvpc)")
+    limit = agent.get("memory")
+    if problems.check(isinstance(limit, int),
+                      f"{at}: needs a memory limit (memory), so that it never takes the jobs' "
+                      f"memory"):
+        concurrency, memory_mb = env.get("RUNNER_CONCURRENCY"), env.get("RUNNER_MEMORY_MB")
+        if (str(concurrency).isdigit() and str(memory_mb).isdigit() and
+                str(td.get("memory", "")).isdigit()):
+            need = int(concurrency) * int(memory_mb) + RUNNER_OVERHEAD_MB + limit
+            problems.check(int(td["memory"]) >= need,
+                           f"{where}: memory {td['memory']} MiB < RUNNER_CONCURRENCY * "
+                           f"RUNNER_MEMORY_MB + {RUNNER_OVERHEAD_MB} + the agent's {limit} = "
+                           f"{need}")
+    agent_env = environment(agent)
+    port = env.get("RUNNER_HTTP_PORT")
+    jobs = check_scrape_config(sub_text(agent_env.get("PROMETHEUS_CONFIG_CONTENT")), port, at,
+                               problems)
+    check_agent_config(sub_text(agent_env.get("CW_CONFIG_CONTENT")), agent_env, jobs, metrics, at,
+                       problems)
+    return agent, jobs
 
 
 def check_dockerfile(path, envs, problems):
@@ -634,8 +1002,11 @@ def check(root):
     template = yaml.load(template_path.read_text(), Loader=TemplateLoader)
     TemplateChecker(template, problems).run()
     shape = register_task_definition_shape()
+    container_shape = shape.members["containerDefinitions"].member
     resources = template.get("Resources", {})
-    envs = []
+    check_sidecar_parameter(template, problems)
+    metrics = runner_metrics(root)
+    envs, sidecars, streams, fargate_env = [], {}, set(), None
     docs = (root / "docs/deploy.md").read_text() if (root / "docs/deploy.md").exists() else ""
     for variant, resource in VARIANTS.items():
         path = root / f"deploy/ecs/taskdef-{variant}.json"
@@ -650,7 +1021,8 @@ def check(root):
             envs.append(env)
         if not problems.check(resource in resources, f"template: no {resource} for {where}"):
             continue
-        cfn_td = cfn_to_api(resources[resource].get("Properties", {}), shape)
+        props = resources[resource].get("Properties", {})
+        cfn_td = cfn_to_api(resolve_if(props, {SIDECAR_CONDITION: False}), shape)
         cfn_where = f"Resources.{resource}"
         validate_shape({**cfn_td, "family": "x"} if "family" not in cfn_td else cfn_td, shape,
                        cfn_where, problems)
@@ -659,9 +1031,26 @@ def check(root):
         for c in json_td.get("containerDefinitions", []) + cfn_cmp.get("containerDefinitions", []):
             c.pop("image", None)
         compare(json_td, cfn_cmp, f"{where} vs {cfn_where}", problems)
+        # The same task definition with MetricsSidecar=true: the runner and the CloudWatch agent.
+        sidecar_where = f"{cfn_where} with {SIDECAR_PARAMETER}=true"
+        with_sidecar = cfn_to_api(resolve_if(props, {SIDECAR_CONDITION: True}), shape)
+        agent, jobs = check_sidecar(template, with_sidecar, metrics, sidecar_where, problems)
+        if agent is not None:
+            validate_shape(agent, container_shape,
+                           f"{sidecar_where}: container {agent.get('name')}", problems)
+            sidecars[resource] = agent
+            streams |= set(jobs)
         if variant == "fargate" and env is not None:
-            check_queue(template, env, problems)
-            check_roles(template, env, problems)
+            fargate_env = env
+    if len(sidecars) == len(VARIANTS):
+        (first, a), (second, b) = sidecars.items()
+        differ = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        problems.check(not differ,
+                       f"Resources.{second}: its metrics sidecar differs from {first}'s in "
+                       f"{', '.join(differ)}; keep the two identical")
+    if fargate_env is not None:
+        check_queue(template, fargate_env, problems)
+        check_roles(template, fargate_env, problems, streams)
     if envs:
         check_dockerfile(root / "Dockerfile", envs, problems)
     return problems
@@ -674,6 +1063,8 @@ def main():
     problems = check(args.root)
     for error in problems.errors:
         print(f"check-deploy: {error}", file=sys.stderr)
+    for note in problems.notes:
+        print(f"check-deploy: note: {note}")
     print(f"check-deploy: {problems.count} checks, {len(problems.errors)} problems")
     return 1 if problems.errors else 0
 

@@ -1,6 +1,7 @@
 """Proves scripts/check-deploy.py can fail: each test breaks one thing in a copy of the deployment
 files (a Ref, a GetAtt, a condition, a task definition field, a value that must agree with
-another) and expects the lint to name it. The unbroken copy must pass."""
+another, the metrics sidecar's container, configuration and grants) and expects the lint to name
+it. The unbroken copy must pass."""
 
 import importlib.util
 import shutil
@@ -22,7 +23,7 @@ EC2 = "deploy/ecs/taskdef-ec2.json"
 class CheckDeployTest(unittest.TestCase):
     def setUp(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="check-deploy-"))
-        for rel in ("deploy", "docs/deploy.md", "Dockerfile"):
+        for rel in ("deploy", "docs/deploy.md", "Dockerfile", "src/service/metrics.cpp"):
             src, dst = ROOT / rel, self.tmp / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
@@ -120,6 +121,76 @@ class CheckDeployTest(unittest.TestCase):
     def test_dockerfile_runs_as_root(self):
         self.edit("Dockerfile", "USER 10001:10001", "USER root")
         self.assertFails("must run as a non-root USER")
+
+    def test_sidecar_not_opt_in(self):
+        self.edit(TEMPLATE, 'Default: "false"', 'Default: "true"')
+        self.assertFails("the sidecar is opt-in")
+
+    def test_sidecar_essential(self):
+        self.edit(TEMPLATE, "Essential: false", "Essential: true", count=2)
+        self.assertFails("must be essential: false")
+
+    def test_sidecar_image_latest(self):
+        self.edit(TEMPLATE, "cloudwatch-agent:1.300062.0b1304", "cloudwatch-agent:latest")
+        self.assertFails("must be pinned to a version")
+
+    def test_sidecar_without_memory_limit(self):
+        self.edit(TEMPLATE, "            Memory: 256\n", "", count=2)
+        self.assertFails("needs a memory limit")
+
+    def test_sidecars_differ(self):
+        self.edit(TEMPLATE, "            Cpu: 128\n", "            Cpu: 256\n")
+        self.assertFails("its metrics sidecar differs from FargateTaskDefinition's in cpu")
+
+    def test_sidecar_scrape_port_against_env(self):
+        self.edit(TEMPLATE, '"127.0.0.1:8080"', '"127.0.0.1:9090"', count=2)
+        self.assertFails("scrape target 127.0.0.1:9090 must be 127.0.0.1:8080")
+
+    def test_sidecar_unknown_agent_key(self):
+        self.edit(TEMPLATE, '"metric_namespace": "Runner"', '"namespace": "Runner"', count=2)
+        self.assertFails("has an unknown key namespace", "metric_namespace must be set")
+
+    def test_sidecar_other_log_group(self):
+        self.edit(TEMPLATE, '"log_group_name": "${LogGroup}"', '"log_group_name": "/ecs/other"',
+                  count=2)
+        self.assertFails("log_group_name must be ${LogGroup}")
+
+    def test_sidecar_selects_a_metric_the_runner_lacks(self):
+        self.edit(TEMPLATE, '"^runner_jobs_in_flight$"', '"^runner_jobs_inflight$"', count=2)
+        self.assertFails("'^runner_jobs_inflight$' matches no metric the runner exports",
+                         "exports the gauge runner_jobs_in_flight, but no metric_selectors")
+
+    def test_sidecar_selects_a_histogram(self):
+        self.edit(TEMPLATE, '"^runner_failed_attempts_total$"]',
+                  '"^runner_failed_attempts_total$", "^runner_job_duration_seconds_sum$"]',
+                  count=2)
+        self.assertFails("the CloudWatch agent drops histograms")
+
+    def test_sidecar_dimension_not_a_label(self):
+        self.edit(TEMPLATE, '"dimensions": [["ClusterName"]],',
+                  '"dimensions": [["ClusterName", "status"]],', count=2)
+        self.assertFails("dimension status is not a label of runner_jobs_in_flight")
+
+    def test_sidecar_misses_a_new_runner_metric(self):
+        self.edit("src/service/metrics.cpp", '  single(out, "runner_jobs_in_flight"',
+                  '  single(out, "runner_new_total", "counter", "New.", 0);\n'
+                  '  single(out, "runner_jobs_in_flight"')
+        self.assertFails("exports the counter runner_new_total, but no metric_selectors")
+
+    def test_sidecar_grants_put_metric_data(self):
+        self.edit(TEMPLATE, "                    - logs:DescribeLogStreams\n",
+                  "                    - logs:DescribeLogStreams\n"
+                  "                    - cloudwatch:PutMetricData\n")
+        self.assertFails("the agent needs exactly")
+
+    def test_sidecar_writes_any_stream(self):
+        self.edit(TEMPLATE, "log-stream:runner-metrics", "log-stream:*")
+        self.assertFails("logs:PutLogEvents allows the streams ['*']")
+
+    def test_sidecar_grants_without_its_condition(self):
+        self.edit(TEMPLATE, "- WithMetricsSidecar\n          - PolicyName: metrics-sidecar",
+                  "- HasAlarmTopic\n          - PolicyName: metrics-sidecar")
+        self.assertFails("TaskRole: grants")
 
 
 if __name__ == "__main__":

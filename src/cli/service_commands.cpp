@@ -100,7 +100,14 @@ int run_worker(Started& started, const sigset_t& signals) {
     return down.empty() ? std::string() : util::join(down, ", ") + " down";
   });
   serve_health(http, runtime);
-  report_dependencies(service::check_dependencies(settings, *cloud.s3, *cloud.sqs), Report::Log);
+  const auto statuses = service::check_dependencies(settings, *cloud.s3, *cloud.sqs);
+  report_dependencies(statuses, Report::Log);
+  for (const auto& s : statuses) {
+    // PostgreSQL is the worker's own start-up wait (it must hold the schema, too).
+    if (!s.ok && s.dependency != service::Dependency::Postgres) {
+      worker.report_down(s.dependency, s.detail);
+    }
+  }
   stop_on_signal(signals, worker);
 
   service::log_info("polling " + settings.sqs_queue_url + " with " +

@@ -22,11 +22,11 @@ DependencyStatus postgres(const config::Settings& s) {
     db::Submissions db(s.database_url);
     const auto problems = db.schema_problems();
     if (!problems.empty()) {
-      return {"PostgreSQL", false, where + ": " + util::join(problems, "; ")};
+      return {Dependency::Postgres, "PostgreSQL", false, where + ": " + util::join(problems, "; ")};
     }
-    return {"PostgreSQL", true, where + ": answers, schema up to date"};
+    return {Dependency::Postgres, "PostgreSQL", true, where + ": answers, schema up to date"};
   } catch (const std::exception& e) {
-    return {"PostgreSQL", false, where + ": " + one_line(e.what())};
+    return {Dependency::Postgres, "PostgreSQL", false, where + ": " + one_line(e.what())};
   }
 }
 
@@ -34,17 +34,18 @@ DependencyStatus bucket(const config::Settings& s, aws::S3Client& s3) {
   const std::string where = "s3://" + s.s3_bucket;
   try {
     s3.head_bucket(s.s3_bucket);
-    return {"S3", true, where + ": answers"};
+    return {Dependency::S3, "S3", true, where + ": answers"};
   } catch (const aws::AwsError& e) {
     // HeadBucket needs s3:ListBucket, which the task role does not have on purpose (README,
     // deploy guide): a 403 still proves the endpoint and the bucket's region answer.
     if (e.http_status() == 403) {
-      return {"S3", true, where + ": answers (HeadBucket denied: no s3:ListBucket, as intended)"};
+      return {Dependency::S3, "S3", true,
+              where + ": answers (HeadBucket denied: no s3:ListBucket, as intended)"};
     }
-    if (e.http_status() == 404) return {"S3", false, where + ": no such bucket"};
-    return {"S3", false, where + ": " + one_line(e.what())};
+    if (e.http_status() == 404) return {Dependency::S3, "S3", false, where + ": no such bucket"};
+    return {Dependency::S3, "S3", false, where + ": " + one_line(e.what())};
   } catch (const std::exception& e) {
-    return {"S3", false, where + ": " + one_line(e.what())};
+    return {Dependency::S3, "S3", false, where + ": " + one_line(e.what())};
   }
 }
 
@@ -52,11 +53,11 @@ DependencyStatus queue(const config::Settings& s, aws::SqsClient& sqs) {
   try {
     const auto attributes = sqs.get_queue_attributes(s.sqs_queue_url, {"VisibilityTimeout"});
     const auto it = attributes.find("VisibilityTimeout");
-    return {"SQS", true,
+    return {Dependency::Sqs, "SQS", true,
             s.sqs_queue_url + ": answers" +
                 (it == attributes.end() ? "" : ", visibility timeout " + it->second + " s")};
   } catch (const std::exception& e) {
-    return {"SQS", false, s.sqs_queue_url + ": " + one_line(e.what())};
+    return {Dependency::Sqs, "SQS", false, s.sqs_queue_url + ": " + one_line(e.what())};
   }
 }
 

@@ -8,10 +8,12 @@
 #include "aws/s3.hpp"
 #include "aws/sqs.hpp"
 #include "config/settings.hpp"
+#include "service/breaker.hpp"
 
 namespace runner::service {
 
 struct DependencyStatus {
+  Dependency dependency = Dependency::Postgres;
   std::string name;  // "PostgreSQL", "S3", "SQS"
   bool ok = false;
   std::string detail;  // what answered, or why not, in one line

@@ -69,6 +69,10 @@ void Worker::request_stop() {
   cv_.notify_all();
 }
 
+void Worker::report_down(Dependency d, const std::string& reason) {
+  breakers_->trip(d, reason);
+}
+
 // Before the first poll: PostgreSQL must answer and hold the schema this runner writes. Down:
 // wait (it may be starting with us); a wrong schema: fail now, with the list.
 bool Worker::wait_for_database() {

@@ -57,6 +57,10 @@ class Worker {
   // ones. Throws SchemaError when the table is not what this runner needs.
   RunResult run();
   void request_stop();
+  // A dependency found down before the first poll (serve's start-up check): its breaker opens
+  // now, so no slot receives a job that could only fail and /readyz says so from the start.
+  // The breaker's probe closes it when the dependency answers.
+  void report_down(Dependency d, const std::string& reason);
   bool stopping() const { return stop_.load(); }
 
   struct Slot;  // per-slot state, defined in worker.cpp

@@ -6,6 +6,7 @@
 #include "cli/startup.hpp"
 #include "cli/summary.hpp"
 #include "drivers/plan_resolver.hpp"
+#include "grading/test_libraries.hpp"
 #include "util/fs.hpp"
 #include "util/text.hpp"
 
@@ -36,12 +37,37 @@ std::string tool_failure(const Learnt& learnt) {
   return learnt.plan->unsupported.substr(drivers::kToolFailsOnThePit.size());
 }
 
+// The build's test libraries (beside the test host's own JUnit 5, JUnit 4 and Hamcrest);
+// nullopt when the build tool could not say.
+using TestClassPath = std::optional<std::vector<fs::path>>;
+
+// Every test-library import of the PIT's tests that the tests' class path lacks: each would
+// make every grade ERROR. False when there is one.
+bool check_test_imports(const app::Runtime& runtime, const pit::Pit& pit,
+                        const std::vector<fs::path>& libraries) {
+  std::vector<fs::path> class_path{runtime.toolchain().console_launcher};
+  class_path.insert(class_path.end(), libraries.begin(), libraries.end());
+  const auto missing = grading::missing_test_imports(pit, class_path);
+  const std::string fix =
+      pit.build == pit::BuildTool::Javac
+          ? "a javac PIT's tests have JUnit 5, JUnit 4 and Hamcrest only: for another library "
+            "use build: maven with it as a test dependency"
+          : "add the library to the build file as a test dependency (from the offline "
+            "repository)";
+  for (const auto& m : missing) {
+    std::cerr << fmt::format("✗ {}:{}: imports {}, which is not on the tests' class path; {}\n",
+                             m.file, m.line, m.name, fix);
+  }
+  return missing.empty();
+}
+
 // `build_plan: false`: the build tool runs for every submission, but the PIT's build file is
 // still resolved offline here, once, so a dependency the offline repository lacks is named now
 // rather than in every student's log. Only a missing artifact fails the check: another failure
 // of the PIT's files alone (a plugin that needs the student's code, say) may be what
 // `build_plan: false` is for.
-bool check_build_without_plan(const app::Runtime& runtime, const pit::Pit& pit) {
+bool check_build_without_plan(const app::Runtime& runtime, const pit::Pit& pit,
+                              TestClassPath& libraries) {
   const std::string tool = pit::to_string(pit.build);
   std::cout << "  build plan: off (build_plan: false): " << tool << " runs for every submission\n";
   pit::Pit resolving = pit;
@@ -58,6 +84,7 @@ bool check_build_without_plan(const app::Runtime& runtime, const pit::Pit& pit) 
               << "; --solution shows whether it builds with one\n";
   } else if (learnt.plan) {
     std::cout << "  the build file resolves offline\n";
+    libraries = learnt.plan->test_libraries;
   } else {
     std::cout << "  " << learnt.said << "\n";
   }
@@ -68,10 +95,11 @@ bool check_build_without_plan(const app::Runtime& runtime, const pit::Pit& pit) 
 // submissions will be graded with it or with the build tool, and why. False when the PIT is
 // not ready (its build fails on its own files) or the runner could not even try (no sandbox,
 // no toolchain).
-bool print_build_plan(const app::Runtime& runtime, const pit::Pit& pit) {
+bool print_build_plan(const app::Runtime& runtime, const pit::Pit& pit, TestClassPath& libraries) {
+  if (pit.build == pit::BuildTool::Javac) libraries.emplace();  // the test host's JUnit alone
   if (pit.build == pit::BuildTool::Javac || pit.build == pit::BuildTool::Pytest) return true;
   try {
-    if (!pit.build_plan) return check_build_without_plan(runtime, pit);
+    if (!pit.build_plan) return check_build_without_plan(runtime, pit, libraries);
     const Learnt learnt = learn_plan(runtime, pit);
     std::cout << "  " << learnt.said << "\n";
     if (const std::string failure = tool_failure(learnt); !failure.empty()) {
@@ -80,6 +108,7 @@ bool print_build_plan(const app::Runtime& runtime, const pit::Pit& pit) {
                 << "\n";
       return false;
     }
+    if (learnt.plan) libraries = learnt.plan->test_libraries;
     if (learnt.plan && learnt.plan->usable()) {
       std::cout << "  compiler settings: " << util::join(learnt.plan->javac_options, " ") << "\n";
       std::cout << fmt::format("  libraries: {} to compile, {} for the tests\n",
@@ -117,7 +146,17 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
     std::cout << fmt::format("  note: expected_tests is {} but {} tests were found\n",
                              *pit.expected_tests, pit.known_tests.size());
   }
-  if (!print_build_plan(*runtime, pit)) return 1;
+  TestClassPath libraries;
+  if (!print_build_plan(*runtime, pit, libraries)) return 1;
+  try {
+    if (pit.language == pit::Language::Java && libraries &&
+        !check_test_imports(*runtime, pit, *libraries)) {
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "✗ " << e.what() << "\n";
+    return 1;
+  }
   if (!solution) return 0;
 
   try {

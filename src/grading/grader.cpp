@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "drivers/plan_resolver.hpp"
+#include "grading/test_libraries.hpp"
 #include "report/scoring.hpp"
 #include "util/fs.hpp"
 #include "util/text.hpp"
@@ -37,11 +38,12 @@ std::string tests_summary(const report::Score& score) {
 // importing a test library is the student's, and stays BUILD_FAILED).
 std::optional<std::string> missing_test_library(const std::string& compiler_output) {
   static const std::regex missing(
-      R"((src/test/[^\s:]+\.java|\(a hidden test\))[^\n]*package )"
-      R"(((?:org\.junit|org\.hamcrest|org\.assertj|org\.mockito|junit)[\w.]*) does not exist)");
-  std::smatch m;
-  if (!std::regex_search(compiler_output, m, missing)) return std::nullopt;
-  return m[2].str();
+      R"((src/test/[^\s:]+\.java|\(a hidden test\))[^\n]*package ([\w.]+) does not exist)");
+  for (auto it = std::sregex_iterator(compiler_output.begin(), compiler_output.end(), missing);
+       it != std::sregex_iterator(); ++it) {
+    if (is_test_library((*it)[2].str())) return (*it)[2].str();
+  }
+  return std::nullopt;
 }
 
 // The run finished and not one of the PIT's tests reported: the test engines found none of

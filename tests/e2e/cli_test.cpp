@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "support/shell.hpp"
 #include "support/zip_builder.hpp"
 #include "util/fs.hpp"
+#include "util/text.hpp"
 
 namespace runner {
 namespace {
@@ -264,6 +266,39 @@ TEST_F(CliTest, PitCheckNamesTheArtifactThePomNeedsAndTheOfflineRepositoryLacks)
       run("pit check " + pit.string(), "RUNNER_CACHE_DIR=" + (tmp / "cache").string());
   EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
   EXPECT_NE(fixed.out.find("the build file resolves offline"), std::string::npos) << fixed.out;
+}
+
+// A test source importing a library the tests' class path lacks: every grade would be ERROR, so
+// pit check fails without a solution, naming the file, the line, the import and the fix.
+TEST_F(CliTest, PitCheckNamesATestImportTheClassPathLacks) {
+  const fs::path pit = tmp / "pits/calculator";
+  fs::create_directories(pit);
+  fs::copy(testing::source_dir() / "examples/pits/calculator", pit, fs::copy_options::recursive);
+  const fs::path test = pit / "overlay/src/test/java/edu/uoc/CalculatorTest.java";
+  std::string java = util::read_file(test);
+  const std::string after = "import org.junit.jupiter.api.Test;\n";
+  ASSERT_EQ(util::split(java.substr(0, java.find(after)), '\n').size(), 6u);
+  java.insert(java.find(after) + after.size(), "import org.assertj.core.api.Assertions;\n");
+  util::write_file(test, java);
+  const std::string env = "RUNNER_CACHE_DIR=" + (tmp / "cache").string();
+  const CommandResult maven = run("pit check " + pit.string(), env);
+  EXPECT_EQ(maven.exit_code, 1) << maven.out << maven.err;
+  EXPECT_NE(maven.err.find("✗ overlay/src/test/java/edu/uoc/CalculatorTest.java:7: imports "
+                           "org.assertj.core.api.Assertions, which is not on the tests' class "
+                           "path; add the library to the build file as a test dependency"),
+            std::string::npos)
+      << maven.out << maven.err;
+
+  util::write_file(pit / "pit.yaml",
+                   std::regex_replace(util::read_file(pit / "pit.yaml"), std::regex("build: maven"),
+                                      "build: javac"));
+  const CommandResult javac = run("pit check " + pit.string(), env);
+  EXPECT_EQ(javac.exit_code, 1) << javac.out << javac.err;
+  EXPECT_NE(javac.err.find("CalculatorTest.java:7: imports org.assertj.core.api.Assertions, "
+                           "which is not on the tests' class path; a javac PIT's tests have "
+                           "JUnit 5, JUnit 4 and Hamcrest only"),
+            std::string::npos)
+      << javac.err;
 }
 
 TEST_F(CliTest, PitCheckLearnsAndShowsTheBuildPlan) {

@@ -33,11 +33,16 @@ class CliTest : public ::testing::Test {
     testing::ZipBuilder().tree(testing::source_dir() / "examples/submissions" / name).write(zip);
     return zip;
   }
-  // The example PIT switched to javac, the fastest driver.
-  fs::path javac_pit() {
+  // A copy of the example Maven PIT, to change.
+  fs::path maven_pit() {
     const fs::path dir = tmp / "pits/calculator";
     fs::create_directories(dir);
     fs::copy(testing::source_dir() / "examples/pits/calculator", dir, fs::copy_options::recursive);
+    return dir;
+  }
+  // The example PIT switched to javac, the fastest driver.
+  fs::path javac_pit() {
+    const fs::path dir = maven_pit();
     std::string yaml = util::read_file(dir / "pit.yaml");
     yaml.replace(yaml.find("build: maven"), 12, "build: javac");
     util::write_file(dir / "pit.yaml", yaml);
@@ -226,9 +231,7 @@ TEST_F(CliTest, PitCheckWithSolution) {
 // A pom.xml needing a library the offline repository lacks: every submission would end ERROR,
 // so pit check fails, naming the artifact (not Maven's "[Help 1]" link).
 TEST_F(CliTest, PitCheckNamesTheArtifactThePomNeedsAndTheOfflineRepositoryLacks) {
-  const fs::path pit = tmp / "pits/calculator";
-  fs::create_directories(pit);
-  fs::copy(testing::source_dir() / "examples/pits/calculator", pit, fs::copy_options::recursive);
+  const fs::path pit = maven_pit();
   const fs::path pom = pit / "overlay/pom.xml";
   std::string xml = util::read_file(pom);
   xml.replace(xml.find("<dependencies>"), 14,
@@ -271,9 +274,7 @@ TEST_F(CliTest, PitCheckNamesTheArtifactThePomNeedsAndTheOfflineRepositoryLacks)
 // A test source importing a library the tests' class path lacks: every grade would be ERROR, so
 // pit check fails without a solution, naming the file, the line, the import and the fix.
 TEST_F(CliTest, PitCheckNamesATestImportTheClassPathLacks) {
-  const fs::path pit = tmp / "pits/calculator";
-  fs::create_directories(pit);
-  fs::copy(testing::source_dir() / "examples/pits/calculator", pit, fs::copy_options::recursive);
+  const fs::path pit = maven_pit();
   const fs::path test = pit / "overlay/src/test/java/edu/uoc/CalculatorTest.java";
   std::string java = util::read_file(test);
   const std::string after = "import org.junit.jupiter.api.Test;\n";

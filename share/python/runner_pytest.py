@@ -190,15 +190,30 @@ def unchanged(modules, expected):
     return True
 
 
-def recorder(hmac_key, project, results_fd, modules, expected, _type=type, _tuple=tuple,
+def runs_pit_test(function, nodeid, tests):
+    """Whether `function` is a test the PIT's files define under the name `nodeid` ends with:
+    code compiled from a file in the tests folder (the student cannot compile code under such a
+    name), called like the node id's last part (a test inherited from a base class keeps its
+    base's qualified name, so only the name is compared)."""
+    code = getattr(function, "__code__", None)
+    name = nodeid.split("::")[-1].split("[")[0]
+    return (code is not None and code.co_filename.startswith(tests + os.sep)
+            and code.co_name == name)
+
+
+def recorder(hmac_key, project, results_fd, modules, expected, callers, tests, _type=type, _tuple=tuple,
              _write=os.write, _getframe=sys._getframe, _encode=_json.encode_basestring_ascii,
              _sigmask=signal.pthread_sigmask, _gc_disable=gc.disable, _gc_enable=gc.enable,
              _gc_on=gc.isenabled, _unchanged=unchanged, _student=student_on_stack,
-             _repr=float.__repr__, _str=str, _len=len, _signals=signal.valid_signals(), _ident=threading.get_ident):
+             _repr=float.__repr__, _str=str, _len=len, _signals=signal.valid_signals(), _ident=threading.get_ident, _runs_pit_test=runs_pit_test):
     """A generator that holds the key and each test call's own outcome. Messages it accepts:
-    ("call", nodeid, ok) and ("tamper", reason) from this harness's pytest_pyfunc_call, and
-    ("emit", fields) to sign and write an event. It answers None to anything sent while a student frame is on the stack, and
-    signs nothing once the fingerprint of the harness's and pytest's modules has changed."""
+    ("call", nodeid, ok, function) and ("tamper", reason) from this harness's
+    pytest_pyfunc_call, and ("emit", fields) from Harness.emit, to sign and write an event
+    (`callers`: those two functions' code objects). It answers None to anything sent from
+    elsewhere or while a student frame is on the stack, records a passed call only for a
+    function of the PIT's tests of that name, and signs nothing once the fingerprint of the
+    harness's and pytest's modules has changed."""
+    call_code, emit_code = callers
     main_thread = _ident()
     base = _hashlib.hmac_new(hmac_key, digestmod="sha256")
     del hmac_key
@@ -213,12 +228,18 @@ def recorder(hmac_key, project, results_fd, modules, expected, _type=type, _tupl
         if (_type(message) is not _tuple or _ident() != main_thread
                 or _student(_getframe(1), project)):
             continue
+        # Only from the harness's own two senders: a callback the interpreter runs with no
+        # student frame on the stack (a weakref finalizer, say) that hands this generator's
+        # send a forged message is not one of them.
+        if _getframe(1).f_code is not (emit_code if message[0] == "emit" else call_code):
+            continue
         blocked = _sigmask(signal.SIG_BLOCK, _signals)
         collecting = _gc_on()
         _gc_disable()
         try:
             if message[0] == "call":
-                calls[message[1]] = message[2]
+                ok = message[2] is True and _runs_pit_test(message[3], message[1], tests)
+                calls[message[1]] = ok
                 continue
             if message[0] == "tamper":
                 tampered = tampered or message[1]
@@ -354,19 +375,19 @@ class Harness:
         code = getattr(function, "__code__", None)
         if (code is None or code.co_filename != str(pyfuncitem.path)
                 or code.co_name != pyfuncitem.originalname):
-            self.send(("call", pyfuncitem.nodeid, False))
+            self.send(("call", pyfuncitem.nodeid, False, function))
             self.send(("tamper", "the submission replaced the PIT's test " + pyfuncitem.nodeid))
             raise AssertionError("the test function was replaced")
         linecache.clearcache()  # sources read for earlier failures stay out of reach
         argnames = pyfuncitem._fixtureinfo.argnames
         arguments = {arg: pyfuncitem.funcargs[arg] for arg in argnames}
-        self.send(("call", pyfuncitem.nodeid, False))
+        self.send(("call", pyfuncitem.nodeid, False, function))
         try:
             function(**arguments)
         except MemoryError:
             self.emit(event="out_of_memory")
             os._exit(3)
-        self.send(("call", pyfuncitem.nodeid, True))
+        self.send(("call", pyfuncitem.nodeid, True, function))
         return True
 
     def pytest_runtest_logreport(self, report):
@@ -422,7 +443,8 @@ def main(argv):
                           os.environ.get("TMPDIR", project)))
     sys.addaudithook(make_audit_hook(project, tests, harness_dir, job_dirs, protected_modules,
                                      protected_types))
-    record = recorder(key, project, results_fd, modules, fingerprint(modules))
+    callers = (Harness.pytest_pyfunc_call.__code__, Harness.emit.__code__)
+    record = recorder(key, project, results_fd, modules, fingerprint(modules), callers, tests)
     del key
     next(record)
     harness = Harness(record.send, tests)

@@ -107,6 +107,7 @@ std::vector<PythonCase> cases() {
       {"", "patch-pytest", Status::InvalidSubmission, 0},
       {"", "replace-tests", Status::InvalidSubmission, 0},
       {"", "thread-forgery", Status::Completed, 0},
+      {"", "finalizer-forgery", Status::Completed, 0},
       {"", "early-exit", Status::Completed, 1},
       {"", "spy", Status::Completed, 6},
       {"", "ctypes", Status::BuildFailed, 0},

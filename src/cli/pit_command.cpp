@@ -139,6 +139,7 @@ int pit_check_command(const fs::path& pit_dir, const std::optional<fs::path>& so
       "timeout {} ms, memory {} MB\n",
       pit.id, pit.rules().name, pit::to_string(pit.build), pit.known_tests.size(),
       pit.test_classes.size(), pit.timeout_ms, pit.memory_mb);
+  if (!pit.rules().trust_note.empty()) std::cout << "  note: " << pit.rules().trust_note << "\n";
   if (!pit.expected_tests) {
     std::cout << "  note: expected_tests is not set: tests that never report (after the "
                  "process exits early, say) will not count as failed\n";

@@ -147,7 +147,8 @@ const LanguageRules& java_rules() {
                                    "@Test method",
                                    "the test engines found no test in the PIT's classes; check "
                                    "their @Test annotations: org.junit.Test or "
-                                   "org.junit.jupiter.api.Test"};
+                                   "org.junit.jupiter.api.Test",
+                                   ""};
   return rules;
 }
 

@@ -57,6 +57,9 @@ struct LanguageRules {
   std::string_view test_described;
   // What staff should check when a run found none of the PIT's tests.
   std::string_view no_tests_hint;
+  // A limit of how far the language's results can be trusted, which `pit check` shows staff;
+  // empty when the results channel holds against anything a submission can do.
+  std::string_view trust_note;
 };
 
 const LanguageRules& rules(Language language);

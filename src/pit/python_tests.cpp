@@ -120,7 +120,10 @@ const LanguageRules& python_rules() {
                                    "test function",
                                    "pytest collected none of the PIT's tests; check the names: "
                                    "test_*.py files, test_* functions, Test* classes without "
-                                   "__init__"};
+                                   "__init__",
+                                   "Python results are not tamper-proof against a student who "
+                                   "knows CPython's internals well (docs/python.md, \"Known "
+                                   "limits\"): read log.txt of an unexpected full mark"};
   return rules;
 }
 

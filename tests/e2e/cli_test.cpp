@@ -302,6 +302,21 @@ TEST_F(CliTest, PitCheckNamesATestImportTheClassPathLacks) {
       << javac.err;
 }
 
+// A Python PIT is checked like a Java one, and staff are told how far its results can be
+// trusted (docs/python.md, "Known limits"); a Java PIT has no such note.
+TEST_F(CliTest, PitCheckOfAPythonPitSaysHowFarItsResultsCanBeTrusted) {
+  const CommandResult py =
+      run("pit check " + (testing::source_dir() / "examples/pits/calculator-py").string());
+  EXPECT_EQ(py.exit_code, 0) << py.out << py.err;
+  EXPECT_NE(py.out.find("✓ PIT calculator-py is valid: python with pytest, 6 test(s)"),
+            std::string::npos)
+      << py.out;
+  EXPECT_NE(py.out.find("note: Python results are not tamper-proof"), std::string::npos) << py.out;
+  const CommandResult java = run("pit check " + javac_pit().string());
+  EXPECT_EQ(java.exit_code, 0) << java.out << java.err;
+  EXPECT_EQ(java.out.find("tamper-proof"), std::string::npos) << java.out;
+}
+
 TEST_F(CliTest, PitCheckLearnsAndShowsTheBuildPlan) {
   const std::string args =
       "pit check " + (testing::source_dir() / "examples/pits/calculator").string();
